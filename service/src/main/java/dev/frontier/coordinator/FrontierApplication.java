@@ -1,0 +1,11 @@
+package dev.frontier.coordinator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class FrontierApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(FrontierApplication.class, args);
+    }
+}
