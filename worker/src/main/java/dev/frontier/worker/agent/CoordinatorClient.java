@@ -53,6 +53,21 @@ public final class CoordinatorClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), path));
     }
 
+    /** A multipart/form-data POST with text fields and one file part named {@code file}. */
+    public JsonNode postMultipart(String path, java.util.Map<String, String> fields, String fileName, byte[] file) {
+        String boundary = "frontier" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        fields.forEach((k, v) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
+                + "\"\r\n\r\n" + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = body.toByteArray();
+        return json(send(() -> request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), path));
+    }
+
     /** Uploads bytes content-addressed; returns the sha256 the coordinator stored them under. */
     public String putArtifact(String sha256, byte[] bytes) {
         String path = "artifacts/" + sha256;
@@ -114,7 +129,7 @@ public final class CoordinatorClient {
         return body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -17,6 +17,7 @@ public final class Main {
         COMMANDS.put("eval", "Accuracy of a compiled artifact on a dataset");
         COMMANDS.put("bench", "Latency of dense and compressed variants against PyTorch (batch 1)");
         COMMANDS.put("agent", "Run a worker agent against a coordinator");
+        COMMANDS.put("demo", "Submit the demo search to a coordinator and print the frontier");
     }
 
     private Main() {

@@ -1,0 +1,145 @@
+package dev.frontier.worker.demo;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.frontier.worker.agent.CoordinatorClient;
+import dev.frontier.worker.agent.CoordinatorException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Drives the demo through the public API only, like any user would: uploads the model, measures the
+ * dense baseline on the device with a one-trial job, submits the search with a latency target that is
+ * a fraction of that measured baseline, follows progress, and prints the frontier.
+ */
+public final class DemoDriver {
+    private final CoordinatorClient api;
+    private final PrintStream out;
+
+    public DemoDriver(CoordinatorClient api, PrintStream out) {
+        this.api = api;
+        this.out = out;
+    }
+
+    public record Settings(String deviceName, String modelName, byte[] model, String dataset, double targetFraction,
+                           double maxAccuracyDrop, int maxTrials, long maxWallSeconds, double fidelityMin,
+                           double fidelityMax, String strategy, long seed) {
+    }
+
+    /** Runs the demo; returns the finished job document. */
+    public JsonNode run(Settings s) {
+        String deviceId = waitForDevice(s.deviceName(), 180);
+        ensureDataset(s.dataset());
+        JsonNode model = api.postMultipart("models", Map.of("name", s.modelName(), "format", "frontier-ir",
+                "inputShape", "1,28,28", "dataset", s.dataset()), s.modelName() + ".frir", s.model());
+        String modelId = model.path("id").asString();
+        out.printf("uploaded model %s (%s, %d bytes, sha256 %s...)%n", s.modelName(), modelId,
+                model.path("sizeBytes").asLong(), model.path("sha256").asString().substring(0, 12));
+
+        out.println("measuring the dense baseline on " + s.deviceName() + " (profile + one build + one measurement) ...");
+        ObjectNode baselineJob = jobRequest(modelId, deviceId, 1e9, s.maxAccuracyDrop(), 1, 1800, 0, 0, "random", s.seed());
+        JsonNode base = follow(api.post("jobs", baselineJob).path("id").asString());
+        JsonNode basePoint = api.get("jobs/" + base.path("id").asString() + "/frontier").path("devices").path(0)
+                .path("recommended");
+        double baselineMs = basePoint.path("latencyMs").asDouble(0);
+        if (baselineMs <= 0) {
+            throw new IllegalStateException("the baseline could not be measured; job state " + base.path("state").asString()
+                    + (base.hasNonNull("error") ? ": " + base.path("error").asString() : "")
+                    + " (see the worker log)");
+        }
+        double target = baselineMs * s.targetFraction();
+        out.printf(Locale.ROOT, "baseline: accuracy %.2f %%, latency %.3f ms -> latency target %.3f ms (%.0f %% of baseline)%n",
+                basePoint.path("accuracy").asDouble(), baselineMs, target, 100 * s.targetFraction());
+
+        ObjectNode req = jobRequest(modelId, deviceId, target, s.maxAccuracyDrop(), s.maxTrials(), s.maxWallSeconds(),
+                s.fidelityMin(), s.fidelityMax(), s.strategy(), s.seed());
+        String jobId = api.post("jobs", req).path("id").asString();
+        out.println("search job " + jobId + " submitted (strategy " + s.strategy() + ", up to " + s.maxTrials()
+                + " trials or " + s.maxWallSeconds() + " s)");
+        JsonNode job = follow(jobId);
+        out.println();
+        FrontierTable.print(api.get("jobs/" + jobId + "/frontier"), baselineMs, out);
+        return job;
+    }
+
+    private ObjectNode jobRequest(String modelId, String deviceId, double targetMs, double maxDrop, int maxTrials,
+                                  long wallSeconds, double fMin, double fMax, String strategy, long seed) {
+        ObjectNode j = CoordinatorClient.object();
+        j.put("modelId", modelId);
+        j.putArray("deviceIds").add(deviceId);
+        j.put("latencyTargetMs", targetMs);
+        j.put("maxAccuracyDrop", maxDrop);
+        j.put("strategy", strategy);
+        j.put("seed", seed);
+        ObjectNode budget = j.putObject("budget");
+        budget.put("maxTrials", maxTrials);
+        budget.put("maxWallSeconds", wallSeconds);
+        ObjectNode fidelity = j.putObject("fidelity");
+        fidelity.put("min", fMin);
+        fidelity.put("max", fMax);
+        return j;
+    }
+
+    /** Polls a job until it finishes, printing a progress line whenever it changes. */
+    JsonNode follow(String jobId) {
+        String last = "";
+        long start = System.nanoTime();
+        while (true) {
+            JsonNode job = api.get("jobs/" + jobId);
+            String state = job.path("state").asString();
+            JsonNode p = job.path("progress");
+            String line = String.format(Locale.ROOT, "[%4.0fs] %-10s done %d, running %d, queued %d, failed %d%s%s",
+                    (System.nanoTime() - start) / 1e9, state, p.path("done").asInt(), p.path("running").asInt(),
+                    p.path("queued").asInt(), p.path("failed").asInt(), best(p.path("bestSoFar")),
+                    p.path("etaSeconds").isNumber() ? ", eta " + p.path("etaSeconds").asLong() + " s" : "");
+            String key = line.substring(7);
+            if (!key.equals(last)) {
+                out.println(line);
+                last = key;
+            }
+            if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+                return job;
+            }
+            CoordinatorClient.sleep(2000);
+        }
+    }
+
+    private static String best(JsonNode b) {
+        if (b.isMissingNode() || b.isNull()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", best so far %.2f %% at %.3f ms", b.path("accuracy").asDouble(),
+                b.path("latencyMs").asDouble());
+    }
+
+    private String waitForDevice(String name, int seconds) {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (true) {
+            for (JsonNode d : api.get("devices")) {
+                if (name.equals(d.path("name").asString()) && "ONLINE".equals(d.path("status").asString())) {
+                    return d.path("id").asString();
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("device '" + name + "' has no online worker after " + seconds
+                        + " s; is the worker running? (see its log)");
+            }
+            CoordinatorClient.sleep(1000);
+        }
+    }
+
+    private void ensureDataset(String name) {
+        ObjectNode d = CoordinatorClient.object();
+        d.put("name", name);
+        d.put("kind", name);
+        try {
+            api.post("datasets", d);
+        } catch (CoordinatorException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+        }
+    }
+}
