@@ -1,0 +1,34 @@
+package dev.frontier.worker.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ModelProfileTest {
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> layer(Map<String, Object> profile, String name) {
+        return ((List<Map<String, Object>>) profile.get("layers")).stream()
+                .filter(l -> l.get("name").equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void profileListsLayersWithCostsAndFittingSchemes() {
+        Graph g = Zoo.vgg(1, 10);
+        Map<String, Object> p = ModelProfile.of(g);
+        assertThat(p.get("macs")).isEqualTo(g.totalMacs());
+        assertThat(layer(p, "conv2").get("macs")).isEqualTo(28L * 28 * 32 * 32 * 9);
+        assertThat((List<String>) layer(p, "conv2").get("schemes")).contains("pattern", "connectivity", "filter");
+        assertThat((List<String>) layer(p, "fc1").get("schemes")).containsExactly("block", "filter", "unstructured");
+        assertThat((List<String>) layer(p, "fc2").get("schemes")).as("output layer keeps its classes")
+                .doesNotContain("filter");
+        assertThat((List<String>) layer(p, "relu1").get("schemes")).isEmpty();
+
+        Graph m = Zoo.mobilenet(1, 10);
+        assertThat((List<String>) layer(ModelProfile.of(m), "dw1").get("schemes")).containsExactly("unstructured");
+        assertThat((List<String>) layer(ModelProfile.of(m), "pw1").get("schemes")).doesNotContain("pattern");
+    }
+}
