@@ -1,0 +1,91 @@
+package dev.frontier.coordinator.device;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.type.TypeReference;
+
+import dev.frontier.coordinator.api.model.Device;
+import dev.frontier.coordinator.api.model.DeviceRegistration;
+import dev.frontier.coordinator.api.model.DeviceStatus;
+import dev.frontier.coordinator.api.model.HardwareProfile;
+import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.FrontierProperties;
+import dev.frontier.coordinator.system.Json;
+import dev.frontier.coordinator.system.Times;
+
+@Service
+public class DeviceService {
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {
+    };
+    private final DeviceRepository devices;
+    private final Duration onlineWindow;
+
+    DeviceService(DeviceRepository devices, FrontierProperties props) {
+        this.devices = devices;
+        this.onlineWindow = props.device().onlineWindow();
+    }
+
+    @Transactional
+    public Device register(DeviceRegistration reg) {
+        DeviceEntity d = new DeviceEntity(reg.getName().strip(), Json.write(reg.getLabels() == null ? Map.of() : reg.getLabels()),
+                Json.write(reg.getHardware()), Instant.now());
+        return toDto(devices.save(d));
+    }
+
+    @Transactional(readOnly = true)
+    public List<Device> list() {
+        return devices.findAllByOrderByCreatedAtAsc().stream().map(this::toDto).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public Device get(UUID id) {
+        return toDto(find(id));
+    }
+
+    @Transactional
+    public Device heartbeat(UUID id) {
+        DeviceEntity d = find(id);
+        d.heartbeat(Instant.now());
+        return toDto(d);
+    }
+
+    /** Called on every lease poll of a worker attached to the device: the worker is the device's agent. */
+    @Transactional
+    public void touch(UUID id) {
+        Instant now = Instant.now();
+        devices.touch(id, now, now.minusSeconds(5));
+    }
+
+    public boolean exists(UUID id) {
+        return devices.existsById(id);
+    }
+
+    /** The devices among {@code ids} whose agent has not been heard from within the online window. */
+    @Transactional(readOnly = true)
+    public List<UUID> offline(Collection<UUID> ids) {
+        return devices.findAllById(ids).stream().filter(d -> !online(d)).map(DeviceEntity::getId).toList();
+    }
+
+    private DeviceEntity find(UUID id) {
+        return devices.findById(id).orElseThrow(() -> ApiException.notFound("device", id));
+    }
+
+    private boolean online(DeviceEntity d) {
+        return d.getLastHeartbeatAt() != null && d.getLastHeartbeatAt().isAfter(Instant.now().minus(onlineWindow));
+    }
+
+    private Device toDto(DeviceEntity d) {
+        return new Device(d.getId(), d.getName(), online(d) ? DeviceStatus.ONLINE : DeviceStatus.OFFLINE)
+                .labels(Json.read(d.getLabels(), LABELS))
+                .hardware(Json.read(d.getHardware(), HardwareProfile.class))
+                .lastHeartbeatAt(Times.utc(d.getLastHeartbeatAt()))
+                .createdAt(Times.utc(d.getCreatedAt()));
+    }
+}

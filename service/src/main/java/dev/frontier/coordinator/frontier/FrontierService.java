@@ -1,0 +1,95 @@
+package dev.frontier.coordinator.frontier;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import dev.frontier.coordinator.api.model.DeviceFrontier;
+import dev.frontier.coordinator.api.model.Frontier;
+import dev.frontier.coordinator.api.model.FrontierPoint;
+import dev.frontier.coordinator.trial.TrialView;
+
+/**
+ * Per target device: the measured trials that are non-dominated on (accuracy up, latency down,
+ * size down), the recommendation, and the hypervolume. Hypervolume uses normalised objectives
+ * against a fixed reference point so jobs and strategies can be compared: error = (100 - accuracy)
+ * / 100 with reference 1, latency / target with reference 2, size / baseline size with reference 1.
+ */
+@Service
+public class FrontierService {
+    static final double[] REFERENCE = {1.0, 2.0, 1.0};
+
+    /** The job facts the frontier depends on. baselineAccuracy may be null while unknown. */
+    public record Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
+        public double accuracyFloor() {
+            return baselineAccuracy == null ? Double.NEGATIVE_INFINITY : baselineAccuracy - maxAccuracyDrop;
+        }
+    }
+
+    public Frontier frontier(Target target, List<TrialView> trials) {
+        Frontier f = new Frontier().jobId(target.jobId()).latencyTargetMs(target.latencyTargetMs())
+                .baselineAccuracy(target.baselineAccuracy())
+                .accuracyFloor(target.baselineAccuracy() == null ? null : target.accuracyFloor());
+        List<DeviceFrontier> devices = new ArrayList<>();
+        for (UUID device : target.deviceIds()) devices.add(device(target, device, trials));
+        return f.devices(devices);
+    }
+
+    public DeviceFrontier device(Target target, UUID device, List<TrialView> trials) {
+        List<TrialView> measured = trials.stream()
+                .filter(t -> t.accuracy() != null && t.latencyMs().containsKey(device)).toList();
+        List<double[]> points = measured.stream().map(t -> objectives(t, device, 1, 1, 1)).toList();
+        List<FrontierPoint> front = Pareto.nonDominated(points).stream().map(i -> point(measured.get(i), device))
+                .sorted(Comparator.comparingDouble(FrontierPoint::getLatencyMs)).toList();
+
+        DeviceFrontier df = new DeviceFrontier().deviceId(device).measured(measured.size()).points(front);
+        Recommendation r = recommend(target, device, measured);
+        df.recommended(r.trial() == null ? null : point(r.trial(), device)).bestEffort(r.trial() != null && r.bestEffort());
+        df.hypervolume(hypervolume(target, device, trials, measured));
+        return df;
+    }
+
+    record Recommendation(TrialView trial, boolean bestEffort) {
+    }
+
+    /**
+     * Best accuracy within the latency target and the accuracy floor; when nothing meets both,
+     * the best effort: the most accurate trial that meets the latency target, else the fastest.
+     */
+    static Recommendation recommend(Target target, UUID device, List<TrialView> measured) {
+        Comparator<TrialView> byAccuracy = Comparator.comparingDouble((TrialView t) -> t.accuracy())
+                .thenComparing(Comparator.comparingDouble((TrialView t) -> t.latencyMs().get(device)).reversed());
+        List<TrialView> inTime = measured.stream().filter(t -> t.latencyMs().get(device) <= target.latencyTargetMs()).toList();
+        var ok = inTime.stream().filter(t -> t.accuracy() >= target.accuracyFloor()).max(byAccuracy);
+        if (ok.isPresent()) return new Recommendation(ok.get(), false);
+        var effort = inTime.stream().max(byAccuracy)
+                .or(() -> measured.stream().min(Comparator.comparingDouble((TrialView t) -> t.latencyMs().get(device))
+                        .thenComparing(Comparator.comparingDouble((TrialView t) -> t.accuracy()).reversed())));
+        return new Recommendation(effort.orElse(null), true);
+    }
+
+    private double hypervolume(Target target, UUID device, List<TrialView> all, List<TrialView> measured) {
+        if (measured.isEmpty()) return 0;
+        double baselineSize = all.stream().filter(t -> t.seq() == 0 && t.sizeBytes() != null).mapToDouble(TrialView::sizeBytes)
+                .findFirst().orElse(measured.stream().filter(t -> t.sizeBytes() != null).mapToDouble(TrialView::sizeBytes).max().orElse(1));
+        List<double[]> normalised = measured.stream()
+                .map(t -> objectives(t, device, 100, target.latencyTargetMs(), baselineSize)).toList();
+        return Pareto.hypervolume3d(normalised, REFERENCE);
+    }
+
+    /** Minimisation form: (error, latency, size), each divided by its scale. */
+    private static double[] objectives(TrialView t, UUID device, double accScale, double latScale, double sizeScale) {
+        double size = t.sizeBytes() == null ? Double.MAX_VALUE / 4 : t.sizeBytes();
+        double error = accScale == 1 ? -t.accuracy() : (100 - t.accuracy()) / accScale;
+        return new double[] {error, t.latencyMs().get(device) / latScale, size / sizeScale};
+    }
+
+    private static FrontierPoint point(TrialView t, UUID device) {
+        return new FrontierPoint().trialId(t.id()).seq(t.seq()).deviceId(device).accuracy(t.accuracy())
+                .latencyMs(t.latencyMs().get(device)).sizeBytes(t.sizeBytes()).config(t.config() == null ? Map.of() : t.config());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.frontier.coordinator.job;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.persistence.LockModeType;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+
+interface JobRepository extends JpaRepository<JobEntity, UUID> {
+    Page<JobEntity> findByState(JobState state, Pageable pageable);
+
+    List<JobEntity> findByModelIdAndState(UUID modelId, JobState state);
+
+    @Query("SELECT j.id FROM JobEntity j WHERE j.state = :state ORDER BY j.createdAt")
+    List<UUID> idsInState(JobState state);
+
+    /** The search step and job-level reports serialise on the job row (also across replicas). */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("SELECT j FROM JobEntity j WHERE j.id = :id")
+    Optional<JobEntity> lockById(UUID id);
+}

@@ -1,0 +1,217 @@
+package dev.frontier.coordinator.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.frontier.coordinator.api.model.Budget;
+import dev.frontier.coordinator.api.model.DeviceFrontier;
+import dev.frontier.coordinator.api.model.Fidelity;
+import dev.frontier.coordinator.api.model.Frontier;
+import dev.frontier.coordinator.api.model.Job;
+import dev.frontier.coordinator.api.model.JobPage;
+import dev.frontier.coordinator.api.model.JobProgress;
+import dev.frontier.coordinator.api.model.JobRequest;
+import dev.frontier.coordinator.api.model.Objective;
+import dev.frontier.coordinator.api.model.SearchSpace;
+import dev.frontier.coordinator.api.model.Strategy;
+import dev.frontier.coordinator.device.DeviceService;
+import dev.frontier.coordinator.frontier.FrontierService;
+import dev.frontier.coordinator.lease.TaskService;
+import dev.frontier.coordinator.model.ModelService;
+import dev.frontier.coordinator.model.ModelService.ModelInfo;
+import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Json;
+import dev.frontier.coordinator.system.Times;
+import dev.frontier.coordinator.trial.TrialService;
+import dev.frontier.coordinator.trial.TrialState;
+import dev.frontier.coordinator.trial.TrialView;
+
+@Service
+public class JobService {
+    private static final int DEFAULT_MAX_TRIALS = 50;
+    private final JobRepository jobs;
+    private final ModelService models;
+    private final DeviceService devices;
+    private final TrialService trials;
+    private final TaskService tasks;
+    private final FrontierService frontiers;
+
+    JobService(JobRepository jobs, ModelService models, DeviceService devices, TrialService trials, TaskService tasks,
+            FrontierService frontiers) {
+        this.jobs = jobs;
+        this.models = models;
+        this.devices = devices;
+        this.trials = trials;
+        this.tasks = tasks;
+        this.frontiers = frontiers;
+    }
+
+    @Transactional
+    public Job create(JobRequest req) {
+        ModelInfo model = models.info(req.getModelId())
+                .orElseThrow(() -> ApiException.unprocessable("modelId", "model " + req.getModelId() + " does not exist"));
+        Set<UUID> deviceIds = new LinkedHashSet<>(req.getDeviceIds());
+        for (int i = 0; i < req.getDeviceIds().size(); i++) {
+            UUID d = req.getDeviceIds().get(i);
+            if (d == null || !devices.exists(d)) throw ApiException.unprocessable("deviceIds[" + i + "]", "device " + d + " does not exist");
+        }
+        Fidelity fidelity = req.getFidelity() == null ? new Fidelity() : req.getFidelity();
+        double fMin = fidelity.getMin() == null ? 0.25 : fidelity.getMin();
+        double fMax = fidelity.getMax() == null ? Math.max(1.0, fMin) : fidelity.getMax();
+        if (fMin > fMax) throw ApiException.unprocessable("fidelity.min", "fidelity.min (" + fMin + ") exceeds fidelity.max (" + fMax + ")");
+        validateSpace(req.getSearchSpace(), model);
+        Budget budget = req.getBudget() == null ? new Budget() : req.getBudget();
+        int maxTrials = budget.getMaxTrials() == null ? DEFAULT_MAX_TRIALS : budget.getMaxTrials();
+        List<Objective> objectives = req.getObjectives() == null || req.getObjectives().isEmpty()
+                ? List.of(Objective.ACCURACY, Objective.LATENCY, Objective.SIZE) : req.getObjectives();
+        long seed = req.getSeed() == null ? System.nanoTime() : req.getSeed();
+        String strategy = req.getStrategy() == null ? Strategy.RANDOM.getValue() : req.getStrategy().getValue();
+
+        JobEntity job = new JobEntity(model.id(), deviceIds, req.getLatencyTargetMs(), req.getMaxAccuracyDrop(),
+                objectives.stream().map(Objective::name).collect(Collectors.joining(",")),
+                Json.write(req.getSearchSpace()), strategy, seed, maxTrials, budget.getMaxWallSeconds(), fMin, fMax);
+        if (model.profiled()) {
+            job.moveTo(JobState.RUNNING);
+        } else {
+            tasks.ensureProfile(model.id());
+        }
+        return toDto(jobs.save(job), false);
+    }
+
+    @Transactional(readOnly = true)
+    public Job get(UUID id) {
+        return toDto(find(id), true);
+    }
+
+    @Transactional(readOnly = true)
+    public JobPage list(int page, int size, dev.frontier.coordinator.api.model.JobState status) {
+        PageRequest request = PageRequest.of(page, size, Sort.by(Sort.Direction.DESC, "createdAt"));
+        Page<JobEntity> result = status == null ? jobs.findAll(request) : jobs.findByState(JobState.valueOf(status.name()), request);
+        return new JobPage(result.map(j -> toDto(j, false)).toList(), page, size, result.getTotalElements());
+    }
+
+    @Transactional
+    public Job cancel(UUID id) {
+        JobEntity job = jobs.lockById(id).orElseThrow(() -> ApiException.notFound("job", id));
+        if (job.getState() == JobState.CANCELLED) return toDto(job, false);
+        if (job.getState().isFinal()) throw ApiException.conflict("job " + id + " already " + job.getState());
+        job.moveTo(JobState.CANCELLED);
+        trials.cancelUnfinished(id, false);
+        tasks.cancelJob(id);
+        return toDto(job, false);
+    }
+
+    @Transactional(readOnly = true)
+    public Frontier frontier(UUID id) {
+        JobEntity job = find(id);
+        List<TrialView> views = trials.views(id);
+        return frontiers.frontier(target(job, views), views);
+    }
+
+    public void requireExists(UUID id) {
+        if (!jobs.existsById(id)) throw ApiException.notFound("job", id);
+    }
+
+    FrontierService.Target target(JobEntity job, List<TrialView> views) {
+        Double baseline = views.stream().filter(t -> t.seq() == 0 && t.accuracy() != null).map(TrialView::accuracy).findFirst()
+                .orElseGet(() -> models.info(job.getModelId()).map(ModelInfo::profile)
+                        .map(p -> Json.number(p, "baselineAccuracy") != null ? Json.number(p, "baselineAccuracy") : Json.number(p, "accuracy"))
+                        .orElse(null));
+        return new FrontierService.Target(job.getId(), List.copyOf(job.getDeviceIds()), job.getLatencyTargetMs(),
+                job.getMaxAccuracyDrop(), baseline);
+    }
+
+    private void validateSpace(SearchSpace space, ModelInfo model) {
+        if (space == null) return;
+        if (space.getRates() != null) {
+            for (int i = 0; i < space.getRates().size(); i++) {
+                Double r = space.getRates().get(i);
+                if (r == null || r <= 0 || r >= 1) throw ApiException.badRequest("searchSpace.rates[" + i + "]", "rates must be in (0,1)");
+            }
+        }
+        if (space.getLayers() != null && model.profiled() && model.profile().get("layers") instanceof List<?> layers) {
+            Set<Object> names = layers.stream().filter(l -> l instanceof Map<?, ?>).map(l -> ((Map<?, ?>) l).get("name"))
+                    .collect(Collectors.toSet());
+            for (int i = 0; i < space.getLayers().size(); i++) {
+                if (!names.contains(space.getLayers().get(i))) {
+                    throw ApiException.unprocessable("searchSpace.layers[" + i + "]", "the model has no layer '" + space.getLayers().get(i) + "'");
+                }
+            }
+        }
+    }
+
+    private JobEntity find(UUID id) {
+        return jobs.findById(id).orElseThrow(() -> ApiException.notFound("job", id));
+    }
+
+    private Job toDto(JobEntity j, boolean detailed) {
+        Job dto = new Job(j.getId(), j.getModelId(), List.copyOf(j.getDeviceIds()),
+                dev.frontier.coordinator.api.model.JobState.valueOf(j.getState().name()))
+                .latencyTargetMs(j.getLatencyTargetMs())
+                .maxAccuracyDrop(j.getMaxAccuracyDrop())
+                .objectives(java.util.Arrays.stream(j.getObjectives().split(",")).map(Objective::valueOf).toList())
+                .searchSpace(Json.read(j.getSearchSpace(), SearchSpace.class))
+                .strategy(Strategy.fromValue(j.getStrategy()))
+                .seed(j.getSeed())
+                .budget(new Budget().maxTrials(j.getMaxTrials()).maxWallSeconds(j.getMaxWallSeconds()))
+                .fidelity(new Fidelity().min(j.getFidelityMin()).max(j.getFidelityMax()))
+                .error(j.getError())
+                .createdAt(Times.utc(j.getCreatedAt()))
+                .finishedAt(Times.utc(j.getFinishedAt()));
+        return dto.progress(progress(j, detailed));
+    }
+
+    private JobProgress progress(JobEntity j, boolean detailed) {
+        Map<TrialState, Long> c = trials.counts(j.getId());
+        int done = c.getOrDefault(TrialState.DONE, 0L).intValue();
+        int failed = c.getOrDefault(TrialState.FAILED, 0L).intValue();
+        int running = (int) (c.getOrDefault(TrialState.BUILDING, 0L) + c.getOrDefault(TrialState.BUILT, 0L)
+                + c.getOrDefault(TrialState.MEASURING, 0L));
+        JobProgress p = new JobProgress().done(done).failed(failed).running(running)
+                .queued(c.getOrDefault(TrialState.QUEUED, 0L).intValue())
+                .cancelled(c.getOrDefault(TrialState.CANCELLED, 0L).intValue())
+                .total(j.getTrialsProposed())
+                .etaSeconds(eta(j, done + failed));
+        if (!j.getState().isFinal()) p.waitingForDevices(devices.offline(j.getDeviceIds()));
+        if (detailed && done > 0) {
+            List<TrialView> views = trials.views(j.getId());
+            FrontierService.Target target = target(j, views);
+            p.baselineAccuracy(target.baselineAccuracy());
+            UUID first = j.getDeviceIds().iterator().next();
+            DeviceFrontier df = frontiers.device(target, first, views);
+            p.bestSoFar(df.getRecommended());
+        }
+        return p;
+    }
+
+    /** Remaining trials at the pace so far, capped by the wall-clock budget; null before any result. */
+    private static Long eta(JobEntity j, int finished) {
+        if (j.getState().isFinal()) return 0L;
+        if (j.getStartedAt() == null || finished == 0) return null;
+        double perTrial = Duration.between(j.getStartedAt(), Instant.now()).toMillis() / 1000.0 / finished;
+        long eta = Math.round(perTrial * Math.max(0, j.getMaxTrials() - finished));
+        if (j.getMaxWallSeconds() != null) {
+            long left = j.getMaxWallSeconds() - Duration.between(j.getStartedAt(), Instant.now()).toSeconds();
+            eta = Math.min(eta, Math.max(0, left));
+        }
+        return eta;
+    }
+
+    /** For the workflow: jobs waiting on this model's profile. */
+    List<JobEntity> profiling(UUID modelId) {
+        return new ArrayList<>(jobs.findByModelIdAndState(modelId, JobState.PROFILING));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.frontier.coordinator.job;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.frontier.coordinator.artifact.ArtifactStore;
+import dev.frontier.coordinator.lease.TaskEvents;
+import dev.frontier.coordinator.lease.TaskKind;
+import dev.frontier.coordinator.lease.TaskRecord;
+import dev.frontier.coordinator.lease.TaskService;
+import dev.frontier.coordinator.model.ModelService;
+import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Json;
+import dev.frontier.coordinator.trial.TrialService;
+import dev.frontier.coordinator.trial.TrialState;
+
+/**
+ * What each task outcome means for trials and jobs: a profile starts the waiting jobs, a build
+ * fans out into one measurement per target device, the last measurement finishes the trial.
+ * Runs inside the lease transaction (see {@link TaskEvents}).
+ */
+@Component
+class Workflow implements TaskEvents {
+    private static final Logger log = LoggerFactory.getLogger(Workflow.class);
+    private final JobRepository jobs;
+    private final TrialService trials;
+    private final TaskService tasks;
+    private final ModelService models;
+    private final ArtifactStore artifacts;
+
+    Workflow(JobRepository jobs, TrialService trials, TaskService tasks, ModelService models, ArtifactStore artifacts) {
+        this.jobs = jobs;
+        this.trials = trials;
+        this.tasks = tasks;
+        this.models = models;
+        this.artifacts = artifacts;
+    }
+
+    @Override
+    public void leased(TaskKind kind, UUID trialId) {
+        switch (kind) {
+            case BUILD -> trials.moveIf(trialId, TrialState.QUEUED, TrialState.BUILDING);
+            case MEASURE -> trials.moveIf(trialId, TrialState.BUILT, TrialState.MEASURING);
+            default -> { }
+        }
+    }
+
+    @Override
+    public void validate(TaskKind kind, Map<String, Object> result, String artifactSha256) {
+        switch (kind) {
+            case PROFILE -> {
+                if (!(result.get("layers") instanceof List<?>)) {
+                    throw ApiException.unprocessable("result.layers", "a model profile needs a 'layers' list");
+                }
+            }
+            case BUILD -> {
+                Double accuracy = Json.number(result, "accuracy");
+                if (accuracy == null || accuracy < 0 || accuracy > 100) {
+                    throw ApiException.unprocessable("result.accuracy", "build metrics need 'accuracy' in percent [0,100]");
+                }
+                Double size = Json.number(result, "sizeBytes");
+                if (size != null && size < 0) throw ApiException.unprocessable("result.sizeBytes", "sizeBytes must be >= 0");
+                if (artifactSha256 == null) throw ApiException.unprocessable("artifactSha256", "a BUILD result needs the uploaded artifact's sha256");
+                if (!artifacts.exists(artifactSha256)) {
+                    throw ApiException.unprocessable("artifactSha256", "artifact " + artifactSha256 + " was not uploaded");
+                }
+            }
+            case MEASURE -> {
+                Double median = Json.number(result, "medianMs");
+                if (median == null || median <= 0 || median.isInfinite()) {
+                    throw ApiException.unprocessable("result.medianMs", "latency metrics need 'medianMs' > 0");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void completed(TaskRecord task, Map<String, Object> result, String artifactSha256) {
+        switch (task.kind()) {
+            case PROFILE -> {
+                models.storeProfile(task.modelId(), result);
+                for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) job.moveTo(JobState.RUNNING);
+            }
+            case BUILD -> {
+                if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing
+                trials.built(task.trialId(), result, artifactSha256);
+                JobEntity job = jobs.findById(task.jobId()).orElseThrow();
+                tasks.enqueueMeasures(job.getId(), task.trialId(), job.getDeviceIds());
+            }
+            case MEASURE -> {
+                if (trials.state(task.trialId()).isFinal()) return;
+                long measured = trials.measured(task.trialId(), task.deviceId(), result);
+                JobEntity job = jobs.findById(task.jobId()).orElseThrow();
+                if (measured >= job.getDeviceIds().size()) trials.moveTo(task.trialId(), TrialState.DONE);
+            }
+        }
+    }
+
+    @Override
+    public void requeued(TaskRecord task) {
+        if (task.kind() == TaskKind.BUILD) trials.moveIf(task.trialId(), TrialState.BUILDING, TrialState.QUEUED);
+    }
+
+    @Override
+    public void failed(TaskRecord task, String reason, String errorKind) {
+        log.info("task {} ({}) failed for good: {}", task.id(), task.kind(), reason);
+        if (task.kind() == TaskKind.PROFILE) {
+            for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) {
+                job.fail("profiling the model failed: " + reason);
+            }
+            return;
+        }
+        trials.fail(task.trialId(), reason, errorKind == null ? task.kind() + "_FAILED" : errorKind);
+        tasks.cancelQueued(List.of(task.trialId()));
+    }
+}

@@ -1,0 +1,205 @@
+package dev.frontier.coordinator.lease;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.frontier.coordinator.api.model.Lease;
+import dev.frontier.coordinator.api.model.LeaseStatus;
+import dev.frontier.coordinator.api.model.Role;
+import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.FrontierProperties;
+import dev.frontier.coordinator.system.Json;
+import dev.frontier.coordinator.system.Times;
+import dev.frontier.coordinator.worker.WorkerService.WorkerInfo;
+
+/**
+ * The lease protocol: claim, heartbeat, complete, fail, expire. Reports are checked against the
+ * lease row under a row lock, which is what makes completion idempotent and a foreign or late
+ * report a 409 instead of a silent overwrite.
+ */
+@Service
+public class LeaseService {
+    private static final Logger log = LoggerFactory.getLogger(LeaseService.class);
+    private final TaskQueue queue;
+    private final TaskRepository tasks;
+    private final LeaseRepository leases;
+    private final TaskEvents events;
+    private final TaskSignal signal;
+    private final Duration ttl;
+
+    LeaseService(TaskQueue queue, TaskRepository tasks, LeaseRepository leases, TaskEvents events, TaskSignal signal,
+            FrontierProperties props) {
+        this.queue = queue;
+        this.tasks = tasks;
+        this.leases = leases;
+        this.events = events;
+        this.signal = signal;
+        this.ttl = props.lease().ttl();
+    }
+
+    /** Claims up to {@code max} tasks for the worker's roles, in kind priority order. */
+    @Transactional
+    public List<Lease> claim(WorkerInfo worker, Set<Role> roles, int max) {
+        List<Lease> granted = new ArrayList<>();
+        Instant expiresAt = Instant.now().plus(ttl);
+        for (TaskKind kind : kinds(worker, roles)) {
+            int want = max - granted.size();
+            if (want <= 0) break;
+            for (TaskQueue.Claimed c : queue.claim(kind, worker.deviceId(), worker.id(), want, expiresAt)) {
+                if (c.trialId() != null) events.leased(c.kind(), c.trialId());
+                granted.add(toDto(c));
+            }
+        }
+        return granted;
+    }
+
+    void await(Duration max) throws InterruptedException {
+        signal.await(max);
+    }
+
+    @Transactional
+    public LeaseStatus heartbeat(UUID leaseId, UUID workerId, Double progress, String message) {
+        LeaseEntity lease = ownedActive(leaseId, workerId);
+        Instant expiresAt = Instant.now().plus(ttl);
+        lease.heartbeat(expiresAt, progress, message);
+        tasks.findById(lease.getTaskId()).ifPresent(t -> t.extend(expiresAt));
+        return status(lease, null);
+    }
+
+    @Transactional
+    public LeaseStatus complete(UUID leaseId, UUID workerId, Map<String, Object> result, String artifactSha256) {
+        LeaseEntity lease = owned(leaseId, workerId);
+        if (lease.getState() == LeaseState.COMPLETED) {
+            // a repeated report (e.g. the worker retried after a lost response) changes nothing
+            if (Objects.equals(Json.readMap(lease.getResult()), result) && Objects.equals(lease.getArtifactSha256(), artifactSha256)) {
+                return status(lease, task(lease).getState());
+            }
+            throw ApiException.conflict("lease " + leaseId + " was already completed with a different result");
+        }
+        requireActive(lease);
+        TaskEntity task = task(lease);
+        if (task.getState() == TaskState.CANCELLED) {
+            lease.complete(Json.write(result), artifactSha256);
+            return status(lease, task.getState());
+        }
+        events.validate(task.getKind(), result, artifactSha256);
+        lease.complete(Json.write(result), artifactSha256);
+        task.done();
+        events.completed(task.record(), result, artifactSha256);
+        return status(lease, task.getState());
+    }
+
+    @Transactional
+    public LeaseStatus fail(UUID leaseId, UUID workerId, String reason, boolean retryable, String errorKind) {
+        LeaseEntity lease = owned(leaseId, workerId);
+        if (lease.getState() == LeaseState.FAILED) return status(lease, task(lease).getState());
+        requireActive(lease);
+        lease.fail(reason);
+        TaskEntity task = task(lease);
+        if (task.getState() != TaskState.LEASED) return status(lease, task.getState());
+        settle(task, reason, retryable, errorKind);
+        return status(lease, task.getState());
+    }
+
+    /** Expires overdue leases; returns how many. Runs from the reaper, one batch per transaction. */
+    @Transactional
+    public int reapExpired(int batch) {
+        List<LeaseEntity> overdue = leases.lockExpired(batch);
+        for (LeaseEntity lease : overdue) {
+            lease.expire();
+            TaskEntity task = task(lease);
+            if (task.getState() != TaskState.LEASED || !lease.getId().equals(task.getLeaseId())) continue;
+            String reason = "lease expired without heartbeat (attempt " + task.getAttempts() + " of " + task.getMaxAttempts()
+                    + ", worker " + lease.getWorkerId() + ")";
+            log.info("task {} ({}): {}", task.getId(), task.getKind(), reason);
+            settle(task, reason, true, "LEASE_EXPIRED");
+        }
+        return overdue.size();
+    }
+
+    /** Re-queues the task when the failure may pass and attempts remain; otherwise fails it for good. */
+    private void settle(TaskEntity task, String reason, boolean retryable, String errorKind) {
+        if (retryable && task.hasAttemptsLeft()) {
+            task.requeue(reason);
+            events.requeued(task.record());
+            signal.wakeAfterCommit();
+        } else {
+            String why = retryable ? reason + "; giving up after " + task.getAttempts() + " attempts" : reason;
+            task.fail(why);
+            events.failed(task.record(), why, errorKind);
+        }
+    }
+
+    private LeaseEntity owned(UUID leaseId, UUID workerId) {
+        LeaseEntity lease = leases.lockById(leaseId).orElseThrow(() -> ApiException.notFound("lease", leaseId));
+        if (!lease.getWorkerId().equals(workerId)) {
+            throw ApiException.conflict("lease " + leaseId + " belongs to another worker");
+        }
+        return lease;
+    }
+
+    private LeaseEntity ownedActive(UUID leaseId, UUID workerId) {
+        LeaseEntity lease = owned(leaseId, workerId);
+        requireActive(lease);
+        return lease;
+    }
+
+    private static void requireActive(LeaseEntity lease) {
+        if (lease.expired(Instant.now())) throw ApiException.conflict("lease " + lease.getId() + " has expired");
+        if (lease.getState() != LeaseState.ACTIVE) throw ApiException.conflict("lease " + lease.getId() + " is " + lease.getState());
+    }
+
+    private TaskEntity task(LeaseEntity lease) {
+        return tasks.findById(lease.getTaskId()).orElseThrow(() -> new IllegalStateException("lease without task " + lease.getId()));
+    }
+
+    private static List<TaskKind> kinds(WorkerInfo worker, Set<Role> roles) {
+        List<TaskKind> kinds = new ArrayList<>();
+        if (roles.contains(Role.MEASURE) && worker.deviceId() != null) kinds.add(TaskKind.MEASURE);
+        if (roles.contains(Role.BUILD)) {
+            kinds.add(TaskKind.PROFILE);
+            kinds.add(TaskKind.BUILD);
+        }
+        return kinds;
+    }
+
+    static Set<Role> roles(WorkerInfo worker, List<Role> requested) {
+        if (requested == null || requested.isEmpty()) return worker.roles();
+        Set<Role> roles = EnumSet.copyOf(requested);
+        if (!worker.roles().containsAll(roles)) {
+            throw ApiException.unprocessable("roles", "worker " + worker.id() + " is registered for " + worker.roles() + " only");
+        }
+        return roles;
+    }
+
+    private static LeaseStatus status(LeaseEntity lease, TaskState taskState) {
+        return new LeaseStatus(lease.getId(), dev.frontier.coordinator.api.model.LeaseState.valueOf(lease.getState().name()))
+                .taskState(taskState == null ? null : taskState.name())
+                .expiresAt(Times.utc(lease.getExpiresAt()));
+    }
+
+    private static Lease toDto(TaskQueue.Claimed c) {
+        Lease l = new Lease(c.leaseId(), dev.frontier.coordinator.api.model.TaskKind.valueOf(c.kind().name()), c.taskId(),
+                Times.utc(c.expiresAt()))
+                .trialId(c.trialId()).jobId(c.jobId()).modelId(c.modelId()).modelSha256(c.modelSha256())
+                .config(c.kind() == TaskKind.PROFILE ? null : Json.readMap(c.config()))
+                .fidelity(c.fidelity()).deviceId(c.deviceId()).attempt(c.attempt())
+                .artifactSha256(c.kind() == TaskKind.MEASURE ? c.artifactSha256() : null);
+        if (c.datasetName() != null) {
+            l.dataset(new dev.frontier.coordinator.api.model.DatasetRef().name(c.datasetName()).kind(c.datasetKind()).sha256(c.datasetSha256()));
+        }
+        return l;
+    }
+}

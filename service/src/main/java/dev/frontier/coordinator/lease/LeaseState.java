@@ -1,0 +1,5 @@
+package dev.frontier.coordinator.lease;
+
+public enum LeaseState {
+    ACTIVE, COMPLETED, FAILED, EXPIRED
+}

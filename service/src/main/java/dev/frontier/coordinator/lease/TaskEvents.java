@@ -1,0 +1,23 @@
+package dev.frontier.coordinator.lease;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the lease protocol tells the job workflow. Leasing knows nothing about trials or jobs; the
+ * workflow (package job) implements this and decides what each outcome means. All calls run
+ * inside the lease transaction, so an outcome and its consequences commit together.
+ */
+public interface TaskEvents {
+
+    void leased(TaskKind kind, UUID trialId);
+
+    /** Throws a 422 ApiException when a completion report does not have the shape its kind needs. */
+    void validate(TaskKind kind, Map<String, Object> result, String artifactSha256);
+
+    void completed(TaskRecord task, Map<String, Object> result, String artifactSha256);
+
+    void requeued(TaskRecord task);
+
+    void failed(TaskRecord task, String reason, String errorKind);
+}

@@ -1,0 +1,81 @@
+package dev.frontier.coordinator.lease;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The claim: one statement that picks queued tasks with FOR UPDATE SKIP LOCKED (so concurrent
+ * workers never wait on, nor get, the same row), marks them leased, records the leases and
+ * returns everything the worker needs, in a single round trip.
+ */
+@Repository
+class TaskQueue {
+    private static final String CLAIM = """
+            WITH picked AS (
+                SELECT id FROM task
+                WHERE state = 'QUEUED' AND kind = ? AND %s
+                ORDER BY id
+                LIMIT ?
+                FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE task t
+                SET state = 'LEASED', attempts = t.attempts + 1, lease_id = gen_random_uuid(),
+                    worker_id = ?, lease_expires_at = ?, updated_at = now()
+                FROM picked WHERE t.id = picked.id
+                RETURNING t.id, t.kind, t.job_id, t.trial_id, t.model_id, t.device_id, t.attempts,
+                          t.lease_id, t.lease_expires_at
+            ), recorded AS (
+                INSERT INTO lease (id, task_id, worker_id, state, attempt, expires_at, created_at)
+                SELECT lease_id, id, ?, 'ACTIVE', attempts, lease_expires_at, now() FROM claimed
+            )
+            SELECT c.id, c.kind, c.job_id, c.trial_id, c.device_id, c.attempts, c.lease_id, c.lease_expires_at,
+                   m.id AS model_id, m.sha256 AS model_sha, m.dataset_name, d.kind AS dataset_kind, d.sha256 AS dataset_sha,
+                   tr.config, tr.fidelity, tr.artifact_sha256
+            FROM claimed c
+            LEFT JOIN job j ON j.id = c.job_id
+            LEFT JOIN trial tr ON tr.id = c.trial_id
+            LEFT JOIN model m ON m.id = COALESCE(c.model_id, j.model_id)
+            LEFT JOIN dataset d ON d.name = m.dataset_name
+            ORDER BY c.id
+            """;
+    private static final String ANY_DEVICE = "device_id IS NULL";
+    // measurements are exclusive per device: nothing is handed out while one is running there
+    private static final String ON_DEVICE = "device_id = ? AND NOT EXISTS (SELECT 1 FROM task x "
+            + "WHERE x.state = 'LEASED' AND x.kind = 'MEASURE' AND x.device_id = ?)";
+
+    private final JdbcTemplate jdbc;
+
+    TaskQueue(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record Claimed(long taskId, TaskKind kind, UUID jobId, UUID trialId, UUID deviceId, int attempt, UUID leaseId,
+            Instant expiresAt, UUID modelId, String modelSha256, String datasetName, String datasetKind,
+            String datasetSha256, String config, Double fidelity, String artifactSha256) {
+    }
+
+    List<Claimed> claim(TaskKind kind, UUID deviceId, UUID workerId, int max, Instant expiresAt) {
+        Timestamp expires = Timestamp.from(expiresAt);
+        if (kind == TaskKind.MEASURE) {
+            // serialise measurement claims per device so two agents of one device cannot both start one
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))::text", String.class, "measure:" + deviceId);
+            return jdbc.query(CLAIM.formatted(ON_DEVICE), this::row, kind.name(), deviceId, deviceId, 1, workerId, expires, workerId);
+        }
+        return jdbc.query(CLAIM.formatted(ANY_DEVICE), this::row, kind.name(), max, workerId, expires, workerId);
+    }
+
+    private Claimed row(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        double fidelity = rs.getDouble("fidelity");
+        return new Claimed(rs.getLong("id"), TaskKind.valueOf(rs.getString("kind")), rs.getObject("job_id", UUID.class),
+                rs.getObject("trial_id", UUID.class), rs.getObject("device_id", UUID.class), rs.getInt("attempts"),
+                rs.getObject("lease_id", UUID.class), rs.getTimestamp("lease_expires_at").toInstant(),
+                rs.getObject("model_id", UUID.class), rs.getString("model_sha"), rs.getString("dataset_name"),
+                rs.getString("dataset_kind"), rs.getString("dataset_sha"), rs.getString("config"),
+                rs.wasNull() ? null : fidelity, rs.getString("artifact_sha256"));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.frontier.coordinator.lease;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.frontier.coordinator.system.FrontierProperties;
+
+/** Queueing work for the workflow; claiming and reporting is {@link LeaseService}. */
+@Service
+public class TaskService {
+    private final TaskRepository tasks;
+    private final TaskSignal signal;
+    private final int maxAttempts;
+
+    TaskService(TaskRepository tasks, TaskSignal signal, FrontierProperties props) {
+        this.tasks = tasks;
+        this.signal = signal;
+        this.maxAttempts = props.lease().maxAttempts();
+    }
+
+    /** One PROFILE task per model at a time, however many jobs wait for the profile. */
+    @Transactional
+    public void ensureProfile(UUID modelId) {
+        if (tasks.existsByKindAndModelIdAndStateIn(TaskKind.PROFILE, modelId, EnumSet.of(TaskState.QUEUED, TaskState.LEASED))) return;
+        tasks.save(new TaskEntity(TaskKind.PROFILE, null, null, modelId, null, maxAttempts));
+        signal.wakeAfterCommit();
+    }
+
+    @Transactional
+    public void enqueueBuilds(UUID jobId, Collection<UUID> trialIds) {
+        List<TaskEntity> batch = new ArrayList<>();
+        for (UUID trialId : trialIds) batch.add(new TaskEntity(TaskKind.BUILD, jobId, trialId, null, null, maxAttempts));
+        tasks.saveAll(batch);
+        signal.wakeAfterCommit();
+    }
+
+    @Transactional
+    public void enqueueMeasures(UUID jobId, UUID trialId, Collection<UUID> deviceIds) {
+        List<TaskEntity> batch = new ArrayList<>();
+        for (UUID deviceId : deviceIds) batch.add(new TaskEntity(TaskKind.MEASURE, jobId, trialId, null, deviceId, maxAttempts));
+        tasks.saveAll(batch);
+        signal.wakeAfterCommit();
+    }
+
+    /** Drops queued and running work of a job; a running lease's later report is then ignored. */
+    @Transactional
+    public int cancelJob(UUID jobId) {
+        return tasks.cancelByJob(jobId, EnumSet.of(TaskState.QUEUED, TaskState.LEASED));
+    }
+
+    @Transactional
+    public int cancelQueued(Collection<UUID> trialIds) {
+        return trialIds.isEmpty() ? 0 : tasks.cancelQueuedByTrials(trialIds);
+    }
+}

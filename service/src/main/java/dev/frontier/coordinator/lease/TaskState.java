@@ -1,0 +1,5 @@
+package dev.frontier.coordinator.lease;
+
+public enum TaskState {
+    QUEUED, LEASED, DONE, FAILED, CANCELLED
+}

@@ -1,0 +1,48 @@
+package dev.frontier.coordinator.trial;
+
+import java.util.UUID;
+
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.frontier.coordinator.api.TrialsApi;
+import dev.frontier.coordinator.api.model.Trial;
+import dev.frontier.coordinator.api.model.TrialPage;
+import dev.frontier.coordinator.artifact.ArtifactStore;
+import dev.frontier.coordinator.artifact.Artifacts;
+import dev.frontier.coordinator.job.JobService;
+import dev.frontier.coordinator.system.ApiException;
+
+@RestController
+class TrialController implements TrialsApi {
+    private final TrialService trials;
+    private final JobService jobs;
+    private final ArtifactStore artifacts;
+
+    TrialController(TrialService trials, JobService jobs, ArtifactStore artifacts) {
+        this.trials = trials;
+        this.jobs = jobs;
+        this.artifacts = artifacts;
+    }
+
+    @Override
+    public ResponseEntity<TrialPage> listTrials(UUID jobId, Integer page, Integer size, String sort,
+            dev.frontier.coordinator.api.model.TrialState state) {
+        jobs.requireExists(jobId);
+        TrialState s = state == null ? null : TrialState.valueOf(state.name());
+        return ResponseEntity.ok(trials.page(jobId, page == null ? 0 : page, size == null ? 50 : size, sort, s));
+    }
+
+    @Override
+    public ResponseEntity<Trial> getTrial(UUID trialId) {
+        return ResponseEntity.ok(trials.get(trialId));
+    }
+
+    @Override
+    public ResponseEntity<Resource> downloadTrialArtifact(UUID trialId) {
+        String sha = trials.artifactSha256(trialId);
+        byte[] bytes = artifacts.content(sha).orElseThrow(() -> ApiException.notFound("artifact", sha));
+        return Artifacts.download(bytes, sha);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.frontier.coordinator.trial;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.frontier.coordinator.api.model.Measurement;
+import dev.frontier.coordinator.api.model.Trial;
+import dev.frontier.coordinator.api.model.TrialPage;
+import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Json;
+import dev.frontier.coordinator.system.Times;
+
+/** Trial storage and its state changes; the job workflow decides when they happen. */
+@Service
+public class TrialService {
+    private static final Set<String> SORTABLE = Set.of("seq", "accuracy", "sizeBytes", "createdAt", "state");
+    private final TrialRepository trials;
+    private final MeasurementRepository measurements;
+
+    TrialService(TrialRepository trials, MeasurementRepository measurements) {
+        this.trials = trials;
+        this.measurements = measurements;
+    }
+
+    public record NewTrial(int seq, Map<String, Object> config, double fidelity) {
+    }
+
+    @Transactional
+    public List<UUID> create(UUID jobId, List<NewTrial> proposals) {
+        List<TrialEntity> entities = proposals.stream()
+                .map(p -> new TrialEntity(jobId, p.seq(), Json.write(p.config()), p.fidelity())).toList();
+        return trials.saveAll(entities).stream().map(TrialEntity::getId).toList();
+    }
+
+    @Transactional
+    public void moveTo(UUID trialId, TrialState next) {
+        find(trialId).moveTo(next);
+    }
+
+    /** Moves only when the trial is in {@code from}; used where several tasks race to the same move. */
+    @Transactional
+    public boolean moveIf(UUID trialId, TrialState from, TrialState next) {
+        TrialEntity t = find(trialId);
+        if (t.getState() != from) return false;
+        t.moveTo(next);
+        return true;
+    }
+
+    @Transactional
+    public void built(UUID trialId, Map<String, Object> metrics, String artifactSha256) {
+        Double size = Json.number(metrics, "sizeBytes");
+        find(trialId).built(Json.write(metrics), Json.number(metrics, "accuracy"), size == null ? null : size.longValue(), artifactSha256);
+    }
+
+    /** Stores one device's latency; returns how many devices have measured the trial so far. */
+    @Transactional
+    public long measured(UUID trialId, UUID deviceId, Map<String, Object> metrics) {
+        if (!measurements.existsByTrialIdAndDeviceId(trialId, deviceId)) {
+            Double median = Json.number(metrics, "medianMs");
+            measurements.save(new MeasurementEntity(trialId, deviceId, median, Json.write(metrics)));
+        }
+        return measurements.countByTrialId(trialId);
+    }
+
+    @Transactional
+    public void fail(UUID trialId, String reason, String kind) {
+        TrialEntity t = find(trialId);
+        if (!t.getState().isFinal()) t.fail(reason, kind);
+    }
+
+    /** Cancels the job's unfinished trials (only QUEUED ones when {@code onlyQueued}); returns their ids. */
+    @Transactional
+    public List<UUID> cancelUnfinished(UUID jobId, boolean onlyQueued) {
+        Set<TrialState> states = onlyQueued ? Set.of(TrialState.QUEUED) : TrialState.unfinished();
+        List<TrialEntity> open = trials.findByJobIdAndStateIn(jobId, states);
+        open.forEach(t -> t.moveTo(TrialState.CANCELLED));
+        return open.stream().map(TrialEntity::getId).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public TrialState state(UUID trialId) {
+        return find(trialId).getState();
+    }
+
+    @Transactional(readOnly = true)
+    public Map<TrialState, Long> counts(UUID jobId) {
+        Map<TrialState, Long> counts = new EnumMap<>(TrialState.class);
+        for (Object[] row : trials.countByState(jobId)) counts.put((TrialState) row[0], (Long) row[1]);
+        return counts;
+    }
+
+    @Transactional(readOnly = true)
+    public List<TrialView> views(UUID jobId) {
+        Map<UUID, Map<UUID, Double>> lat = new HashMap<>();
+        for (MeasurementEntity m : measurements.findByJob(jobId)) {
+            lat.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).put(m.getDeviceId(), m.getMedianMs());
+        }
+        return trials.findByJobIdOrderBySeqAsc(jobId).stream()
+                .map(t -> new TrialView(t.getId(), t.getSeq(), Json.readMap(t.getConfig()), t.getFidelity(), t.getState(),
+                        t.getAccuracy(), t.getSizeBytes(), lat.getOrDefault(t.getId(), Map.of())))
+                .toList();
+    }
+
+    @Transactional(readOnly = true)
+    public TrialPage page(UUID jobId, int page, int size, String sort, TrialState state) {
+        PageRequest request = PageRequest.of(page, size, sort(sort));
+        Page<TrialEntity> result = state == null ? trials.findByJobId(jobId, request) : trials.findByJobIdAndState(jobId, state, request);
+        Map<UUID, List<MeasurementEntity>> ms = measurements.findByTrialIdIn(result.map(TrialEntity::getId).toList())
+                .stream().collect(Collectors.groupingBy(MeasurementEntity::getTrialId));
+        List<Trial> items = result.map(t -> toDto(t, ms.getOrDefault(t.getId(), List.of()))).toList();
+        return new TrialPage(items, page, size, result.getTotalElements());
+    }
+
+    @Transactional(readOnly = true)
+    public Trial get(UUID trialId) {
+        TrialEntity t = find(trialId);
+        return toDto(t, measurements.findByTrialId(trialId));
+    }
+
+    @Transactional(readOnly = true)
+    public String artifactSha256(UUID trialId) {
+        TrialEntity t = find(trialId);
+        if (t.getArtifactSha256() == null) throw ApiException.notFound("artifact of trial", trialId + " (not built yet)");
+        return t.getArtifactSha256();
+    }
+
+    @Transactional(readOnly = true)
+    public Map<String, Object> config(UUID trialId) {
+        return Json.readMap(find(trialId).getConfig());
+    }
+
+    static Sort sort(String text) {
+        String s = text == null || text.isBlank() ? "seq" : text.strip();
+        boolean desc = s.startsWith("-");
+        String property = desc ? s.substring(1) : s;
+        if (!SORTABLE.contains(property)) throw ApiException.badRequest("sort", "sort must be one of " + SORTABLE + ", optionally prefixed by '-'");
+        Sort.Order order = desc ? Sort.Order.desc(property).nullsLast() : Sort.Order.asc(property).nullsLast();
+        return Sort.by(order, Sort.Order.asc("seq"));
+    }
+
+    private TrialEntity find(UUID id) {
+        return trials.findById(id).orElseThrow(() -> ApiException.notFound("trial", id));
+    }
+
+    private static Trial toDto(TrialEntity t, List<MeasurementEntity> ms) {
+        Map<String, Object> metrics = Json.readMap(t.getBuildMetrics());
+        return new Trial(t.getId(), t.getJobId(), t.getSeq(), dev.frontier.coordinator.api.model.TrialState.valueOf(t.getState().name()))
+                .config(Json.readMap(t.getConfig()))
+                .fidelity(t.getFidelity())
+                .attempts(t.getAttempts())
+                .accuracy(t.getAccuracy())
+                .sizeBytes(t.getSizeBytes())
+                .buildMetrics(metrics)
+                .artifactSha256(t.getArtifactSha256())
+                .measurements(ms.stream().map(m -> new Measurement().deviceId(m.getDeviceId()).medianMs(m.getMedianMs())
+                        .metrics(Json.readMap(m.getMetrics())).measuredAt(Times.utc(m.getMeasuredAt()))).toList())
+                .error(t.getError())
+                .errorKind(t.getErrorKind())
+                .createdAt(Times.utc(t.getCreatedAt()))
+                .startedAt(Times.utc(t.getStartedAt()))
+                .finishedAt(Times.utc(t.getFinishedAt()));
+    }
+}

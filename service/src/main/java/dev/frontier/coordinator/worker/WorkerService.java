@@ -1,0 +1,81 @@
+package dev.frontier.coordinator.worker;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.frontier.coordinator.api.model.Role;
+import dev.frontier.coordinator.api.model.Worker;
+import dev.frontier.coordinator.api.model.WorkerRegistration;
+import dev.frontier.coordinator.device.DeviceService;
+import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Times;
+
+@Service
+public class WorkerService {
+    private final WorkerRepository workers;
+    private final DeviceService devices;
+
+    WorkerService(WorkerRepository workers, DeviceService devices) {
+        this.workers = workers;
+        this.devices = devices;
+    }
+
+    /** What the lease logic needs to know about a worker. */
+    public record WorkerInfo(UUID id, UUID deviceId, Set<Role> roles) {
+    }
+
+    @Transactional
+    public Worker register(WorkerRegistration reg) {
+        if (reg.getName().isBlank()) throw ApiException.badRequest("name", "name must not be blank");
+        Set<Role> roles = EnumSet.copyOf(reg.getRoles());
+        if (reg.getDeviceId() != null && !devices.exists(reg.getDeviceId())) {
+            throw ApiException.unprocessable("deviceId", "device " + reg.getDeviceId() + " is not registered");
+        }
+        if (roles.contains(Role.MEASURE) && reg.getDeviceId() == null) {
+            throw ApiException.unprocessable("deviceId", "the measure role needs the device this worker measures on");
+        }
+        String text = roles.stream().map(Role::getValue).collect(Collectors.joining(","));
+        WorkerEntity w = workers.save(new WorkerEntity(reg.getName().strip(), reg.getDeviceId(), text));
+        if (w.getDeviceId() != null) devices.touch(w.getDeviceId());
+        return toDto(w);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Worker> list() {
+        return workers.findAllByOrderByCreatedAtAsc().stream().map(WorkerService::toDto).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<WorkerInfo> info(UUID id) {
+        return workers.findById(id).map(w -> new WorkerInfo(w.getId(), w.getDeviceId(), roles(w.getRoles())));
+    }
+
+    @Transactional
+    public void seen(WorkerInfo w) {
+        Instant now = Instant.now();
+        workers.touch(w.id(), now, now.minusSeconds(5));
+        if (w.deviceId() != null) devices.touch(w.deviceId());
+    }
+
+    private static Set<Role> roles(String text) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        Arrays.stream(text.split(",")).filter(s -> !s.isBlank()).map(Role::fromValue).forEach(roles::add);
+        return roles;
+    }
+
+    private static Worker toDto(WorkerEntity w) {
+        return new Worker(w.getId(), w.getName(), List.copyOf(roles(w.getRoles())))
+                .deviceId(w.getDeviceId())
+                .lastSeenAt(Times.utc(w.getLastSeenAt()))
+                .createdAt(Times.utc(w.getCreatedAt()));
+    }
+}

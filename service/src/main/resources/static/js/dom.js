@@ -1,0 +1,153 @@
+// Small DOM helpers: build elements without innerHTML so API strings are never parsed as markup.
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+function setAttrs(el, attrs) {
+  if (!attrs) return;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.setAttribute('class', Array.isArray(v) ? v.filter(Boolean).join(' ') : v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'value' && 'value' in el) el.value = v;
+    else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'open') {
+      el[k] = !!v;
+      if (v) el.setAttribute(k, '');
+    } else el.setAttribute(k, v === true ? '' : String(v));
+  }
+}
+
+export function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+export function replace(el, ...children) {
+  clear(el);
+  return append(el, children);
+}
+
+// ---- formatting ----------------------------------------------------------------------------
+
+export function fmtNum(v, digits = 2) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export function fmtPct(v, digits = 2) {
+  return v === null || v === undefined ? '–' : `${Number(v).toFixed(digits)} %`;
+}
+
+export function fmtMs(v) {
+  if (v === null || v === undefined) return '–';
+  const n = Number(v);
+  return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
+}
+
+export function fmtBytes(v) {
+  if (v === null || v === undefined) return '–';
+  const n = Number(v);
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let x = n / 1024;
+  let i = 0;
+  while (x >= 1024 && i < units.length - 1) { x /= 1024; i++; }
+  return `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ${units[i]}`;
+}
+
+export function fmtDuration(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+export function relTime(iso, now = Date.now()) {
+  if (!iso) return 'never';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const d = Math.round((now - t) / 1000);
+  if (Math.abs(d) < 5) return 'just now';
+  const future = d < 0;
+  const a = Math.abs(d);
+  const txt = a < 60 ? `${a} s` : a < 3600 ? `${Math.floor(a / 60)} min` : a < 86400 ? `${Math.floor(a / 3600)} h` : `${Math.floor(a / 86400)} d`;
+  return future ? `in ${txt}` : `${txt} ago`;
+}
+
+export function fmtDate(iso) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+export function shortId(id) {
+  return id ? String(id).slice(0, 8) : '–';
+}
+
+// <time> with the absolute date as its title, refreshed by refreshRelativeTimes().
+export function timeEl(iso) {
+  return h('time', { datetime: iso || '', title: fmtDate(iso), 'data-rel': iso ? '1' : null }, relTime(iso));
+}
+
+export function refreshRelativeTimes(root = document) {
+  for (const t of root.querySelectorAll('time[data-rel]')) t.textContent = relTime(t.getAttribute('datetime'));
+}
+
+export function stateBadge(state) {
+  return h('span', { class: ['badge', `state-${String(state || 'unknown').toLowerCase()}`] }, state || 'UNKNOWN');
+}
+
+// A one-line, human summary of a compression configuration (docs/contracts.md).
+export function summarizeConfig(config) {
+  if (!config || typeof config !== 'object') return 'dense baseline';
+  const parts = [];
+  const one = (spec) => {
+    const bits = [];
+    const p = spec && spec.prune;
+    if (p && p.scheme && p.scheme !== 'none') {
+      const extra = [];
+      if (p.patterns !== undefined) extra.push(`${p.patterns} patterns`);
+      if (p.connectivity !== undefined) extra.push(`conn ${fmtNum(p.connectivity, 2)}`);
+      if (p.rate !== undefined) extra.push(`rate ${fmtNum(p.rate, 2)}`);
+      if (Array.isArray(p.block)) extra.push(`block ${p.block.join('×')}`);
+      bits.push(extra.length ? `${p.scheme} (${extra.join(', ')})` : p.scheme);
+    }
+    const q = spec && spec.quantize;
+    if (q && q.bits) bits.push(`int${q.bits}${q.scheme ? ' ' + q.scheme : ''}`);
+    return bits.join(' + ');
+  };
+  if (config.default) {
+    const d = one(config.default);
+    if (d) parts.push(`default: ${d}`);
+  }
+  if (config.layers && typeof config.layers === 'object') {
+    for (const [name, spec] of Object.entries(config.layers)) {
+      const t = one(spec);
+      if (t) parts.push(`${name}: ${t}`);
+    }
+  }
+  return parts.length ? parts.join('; ') : 'dense baseline';
+}

@@ -1,0 +1,102 @@
+// #/trials/{id}: one trial: configuration, build metrics, measurements per device, failure, artifact.
+import { api } from '../api.js';
+import { h, replace, timeEl, stateBadge, shortId, fmtPct, fmtMs, fmtBytes, fmtNum, summarizeConfig } from '../dom.js';
+import { artifactLink, isEstimated, latencyOf } from '../trial-table.js';
+import { dl, loading, errorBox, nameMap } from './shared.js';
+
+const LIVE_STATES = new Set(['QUEUED', 'BUILDING', 'BUILT', 'MEASURING']);
+
+export function render(root, { trialId }, ctx) {
+  ctx.setTitle(`Trial ${shortId(trialId)}`);
+  const body = h('div', null, loading());
+  replace(root, h('div', { class: 'page-head' }, h('h1', null, 'Trial ', h('span', { class: 'mono' }, shortId(trialId)))), body);
+  let devices = new Map();
+  let first = true;
+  let sig = '';
+
+  ctx.every(ctx.pollMs, async () => {
+    if (first) {
+      first = false;
+      try { devices = nameMap(await api.devices({ signal: ctx.signal })); } catch { /* names are optional */ }
+    }
+    let t;
+    try {
+      t = await api.trial(trialId, { signal: ctx.signal });
+    } catch (e) {
+      if (ctx.active && e.name !== 'AbortError') replace(body, errorBox(e));
+      return e.status !== 404;
+    }
+    if (!ctx.active) return false;
+    const next = JSON.stringify(t);
+    if (next !== sig) { sig = next; draw(t); }
+    return LIVE_STATES.has(t.state);
+  });
+
+  function draw(t) {
+    ctx.setTitle(`Trial #${t.seq}`);
+    root.querySelector('h1').replaceChildren('Trial #', String(t.seq), ' ', stateBadge(t.state));
+    const bm = t.buildMetrics || {};
+    const timings = bm.timings || {};
+    replace(body,
+      h('p', null, h('a', { href: `#/jobs/${t.jobId}` }, '← Job ', h('span', { class: 'mono' }, shortId(t.jobId)))),
+      t.state === 'FAILED' || t.error ? h('div', { class: 'alert alert-error', 'data-testid': 'trial-error' },
+        h('strong', null, t.errorKind ? `${t.errorKind}: ` : 'Failed: '), t.error || 'no reason given') : null,
+      h('div', { class: 'grid-top' },
+        h('section', { class: 'card', 'aria-labelledby': 'tr-sum' }, h('h2', { id: 'tr-sum' }, 'Summary'), dl([
+          ['State', stateBadge(t.state)],
+          ['Accuracy', Number.isFinite(t.accuracy) ? [fmtPct(t.accuracy), ' ', h('span', { class: 'tag' }, 'measured')] : null],
+          ['Before fine-tuning', Number.isFinite(bm.accuracyBeforeFineTune) ? fmtPct(bm.accuracyBeforeFineTune) : null],
+          ['Fidelity', t.fidelity !== undefined && t.fidelity !== null ? `${fmtNum(t.fidelity, 3)} epochs` : null],
+          ['Size', t.sizeBytes !== undefined ? fmtBytes(t.sizeBytes) : null],
+          ['Params kept', bm.params !== undefined ? fmtNum(bm.params, 0) : null],
+          ['MACs', bm.macs !== undefined ? fmtNum(bm.macs, 0) : null],
+          ['Sparsity', Number.isFinite(bm.sparsity) ? fmtPct(100 * bm.sparsity, 1) : null],
+          ['Build attempts', t.attempts],
+          ['Artifact', t.artifactSha256 ? [artifactLink(t, 'Download artifact'), ' ', h('span', { class: 'mono muted small' }, t.artifactSha256.slice(0, 16) + '…')] : null],
+          ['Created', timeEl(t.createdAt)], ['Started', t.startedAt ? timeEl(t.startedAt) : null], ['Finished', t.finishedAt ? timeEl(t.finishedAt) : null],
+          ['Timings', Object.keys(timings).length ? Object.entries(timings).map(([k, v]) => `${k} ${fmtMs(v)}`).join(' · ') : null],
+        ])),
+        h('section', { class: 'card', 'aria-labelledby': 'tr-cfg' }, h('h2', { id: 'tr-cfg' }, 'Configuration'),
+          h('p', { 'data-testid': 'config-summary' }, summarizeConfig(t.config)),
+          h('details', null, h('summary', null, 'JSON'), h('pre', { class: 'json' }, JSON.stringify(t.config || {}, null, 2))))),
+      measurements(t),
+      Array.isArray(bm.layers) && bm.layers.length ? layersTable(bm.layers) : null);
+  }
+
+  function measurements(t) {
+    const ms = t.measurements || [];
+    return h('section', { class: 'card', 'aria-labelledby': 'tr-meas' }, h('h2', { id: 'tr-meas' }, 'Latency per device'),
+      ms.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('thead', null, h('tr', null, ['Device', 'Median', 'p10', 'p90', 'Stdev', 'Repeat × number', 'Threads', 'Measured'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', null, ms.map((m) => {
+          const x = m.metrics || {};
+          return h('tr', null,
+            h('td', { 'data-label': 'Device' }, devices.get(m.deviceId) || shortId(m.deviceId)),
+            h('td', { 'data-label': 'Median' }, fmtMs(latencyOf(m)), ' ', isEstimated(m) ? h('span', { class: 'tag tag-warn' }, 'estimated') : h('span', { class: 'tag' }, 'measured')),
+            h('td', { 'data-label': 'p10' }, fmtMs(x.p10Ms)), h('td', { 'data-label': 'p90' }, fmtMs(x.p90Ms)),
+            h('td', { 'data-label': 'Stdev' }, fmtMs(x.stdevMs)),
+            h('td', { 'data-label': 'Repeat × number' }, x.repeat !== undefined ? `${x.repeat} × ${x.number ?? '?'}` : '–'),
+            h('td', { 'data-label': 'Threads' }, x.threads ?? '–'),
+            h('td', { 'data-label': 'Measured' }, timeEl(m.measuredAt)));
+        })))) : h('p', { class: 'muted' }, 'Not measured yet.'),
+      ms.some((m) => m.metrics && m.metrics.perLayerMs) ? perLayer(ms) : null);
+  }
+
+  function perLayer(ms) {
+    return h('details', null, h('summary', null, 'Per-layer latency'), ms.filter((m) => m.metrics && m.metrics.perLayerMs).map((m) =>
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
+        h('caption', null, devices.get(m.deviceId) || shortId(m.deviceId)),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col', class: 'num' }, 'Median'))),
+        h('tbody', null, Object.entries(m.metrics.perLayerMs).map(([k, v]) => h('tr', null, h('td', null, k), h('td', { class: 'num' }, fmtMs(v)))))))));
+  }
+
+  function layersTable(layers) {
+    return h('section', { class: 'card', 'aria-labelledby': 'tr-layers' }, h('h2', { id: 'tr-layers' }, 'Layers'),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
+        h('thead', null, h('tr', null, ['Layer', 'Scheme', 'Kept params', 'MACs'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', null, layers.map((l) => h('tr', null,
+          h('td', { 'data-label': 'Layer' }, l.name ?? ''), h('td', { 'data-label': 'Scheme' }, l.scheme ?? ''),
+          h('td', { 'data-label': 'Kept params', class: 'num' }, fmtNum(l.params ?? l.keptParams, 0)),
+          h('td', { 'data-label': 'MACs', class: 'num' }, fmtNum(l.macs, 0))))))));
+  }
+}
