@@ -1,0 +1,83 @@
+package dev.frontier.worker.compile.kernel;
+
+import dev.frontier.worker.compile.Layout;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Any convolution (strided, grouped, depthwise, valid): per output row, a vector of output columns;
+ * strided inputs are gathered. The input's zero ring must be at least the conv padding, so no tap is
+ * ever bounds-checked. Canonical weights [cout][cin/groups][kh][kw]; work unit = one output channel.
+ */
+public final class DirectConvKernel {
+    private DirectConvKernel() {
+    }
+
+    public record Geometry(int cin, int cout, int groups, int kh, int kw, int stride, int padding, Layout li,
+                           Layout lo) {
+        int inPerGroup() {
+            return cin / groups;
+        }
+
+        int outPerGroup() {
+            return cout / groups;
+        }
+
+        int inBase(int ic, int oy, int ox, int ky, int kx) {
+            return ic * li.plane() + (oy * stride - padding + ky + li.pad()) * li.rowStride()
+                    + ox * stride - padding + kx + li.pad();
+        }
+    }
+
+    public static void scalar(float[] in, float[] out, float[] w, float[] bias, Geometry g, int act, int from, int to) {
+        Layout lo = g.lo();
+        int ipg = g.inPerGroup();
+        for (int oc = from; oc < to; oc++) {
+            int grp = oc / g.outPerGroup();
+            for (int oy = 0; oy < lo.h(); oy++) {
+                for (int ox = 0; ox < lo.w(); ox++) {
+                    float s = 0f;
+                    for (int icg = 0; icg < ipg; icg++) {
+                        int ic = grp * ipg + icg;
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                s += w[((oc * ipg + icg) * g.kh() + ky) * g.kw() + kx] * in[g.inBase(ic, oy, ox, ky, kx)];
+                            }
+                        }
+                    }
+                    out[lo.index(oc, oy, ox)] = Vec.act(s + bias[oc], act);
+                }
+            }
+        }
+    }
+
+    public static void vector(float[] in, float[] out, float[] w, float[] bias, Geometry g, int act, int from, int to) {
+        Layout lo = g.lo();
+        int ipg = g.inPerGroup();
+        int s = g.stride();
+        int[] map = Vec.strideMap(s);
+        int kh = g.kh();
+        int kw = g.kw();
+        for (int oc = from; oc < to; oc++) {
+            int grp = oc / g.outPerGroup();
+            float b = bias[oc];
+            for (int oy = 0; oy < lo.h(); oy++) {
+                int orow = lo.index(oc, oy, 0);
+                for (int ox = 0; ox < lo.w(); ox += Vec.L) {
+                    FloatVector acc = FloatVector.zero(Vec.S);
+                    for (int icg = 0; icg < ipg; icg++) {
+                        int ic = grp * ipg + icg;
+                        int wb = (oc * ipg + icg) * kh * kw;
+                        for (int ky = 0; ky < kh; ky++) {
+                            int base = g.inBase(ic, oy, ox, ky, 0);
+                            for (int kx = 0; kx < kw; kx++) {
+                                FloatVector x = Vec.loadStrided(in, base + kx, s, map);
+                                acc = x.fma(FloatVector.broadcast(Vec.S, w[wb + ky * kw + kx]), acc);
+                            }
+                        }
+                    }
+                    Vec.store(acc, b, act, out, orow + ox, ox, lo.w());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.frontier.worker.compile.kernel;
+
+import dev.frontier.worker.compile.Layout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/** Max / average pooling (padded positions count as zeros in averages) and global average pooling. */
+public final class PoolKernel {
+    private PoolKernel() {
+    }
+
+    public static void scalar(float[] in, float[] out, Layout li, Layout lo, int k, int stride, int pad, boolean max,
+                              int from, int to) {
+        float inv = 1f / (k * k);
+        for (int c = from; c < to; c++) {
+            for (int oy = 0; oy < lo.h(); oy++) {
+                for (int ox = 0; ox < lo.w(); ox++) {
+                    float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+                    for (int ky = 0; ky < k; ky++) {
+                        int iy = oy * stride - pad + ky;
+                        for (int kx = 0; kx < k; kx++) {
+                            int ix = ox * stride - pad + kx;
+                            boolean inside = iy >= 0 && iy < li.h() && ix >= 0 && ix < li.w();
+                            if (max) {
+                                if (inside) {
+                                    acc = Math.max(acc, in[li.index(c, iy, ix)]);
+                                }
+                            } else if (inside) {
+                                acc += in[li.index(c, iy, ix)];
+                            }
+                        }
+                    }
+                    out[lo.index(c, oy, ox)] = max ? acc : acc * inv;
+                }
+            }
+        }
+    }
+
+    /** Vector form; max pooling with padding needs bounds checks and takes the scalar path. */
+    public static void vector(float[] in, float[] out, Layout li, Layout lo, int k, int stride, int pad, boolean max,
+                              int from, int to) {
+        if (max && pad > 0 || li.pad() < pad) {
+            scalar(in, out, li, lo, k, stride, pad, max, from, to);
+            return;
+        }
+        int[] map = Vec.strideMap(stride);
+        float inv = 1f / (k * k);
+        for (int c = from; c < to; c++) {
+            for (int oy = 0; oy < lo.h(); oy++) {
+                int orow = lo.index(c, oy, 0);
+                for (int ox = 0; ox < lo.w(); ox += Vec.L) {
+                    FloatVector acc = FloatVector.broadcast(Vec.S, max ? Float.NEGATIVE_INFINITY : 0f);
+                    for (int ky = 0; ky < k; ky++) {
+                        int base = c * li.plane() + (oy * stride - pad + ky + li.pad()) * li.rowStride()
+                                + ox * stride - pad + li.pad();
+                        for (int kx = 0; kx < k; kx++) {
+                            FloatVector x = Vec.loadStrided(in, base + kx, stride, map);
+                            acc = max ? acc.max(x) : acc.add(x);
+                        }
+                    }
+                    if (!max) {
+                        acc = acc.mul(inv);
+                    }
+                    Vec.store(acc, 0f, Vec.NONE, out, orow + ox, ox, lo.w());
+                }
+            }
+        }
+    }
+
+    public static void globalScalar(float[] in, float[] out, Layout li, int from, int to) {
+        float inv = 1f / (li.h() * li.w());
+        for (int c = from; c < to; c++) {
+            float s = 0f;
+            for (int y = 0; y < li.h(); y++) {
+                for (int x = 0; x < li.w(); x++) {
+                    s += in[li.index(c, y, x)];
+                }
+            }
+            out[c] = s * inv;
+        }
+    }
+
+    /** Sums the flattened interior range: the pad columns inside it are zero, so they add nothing. */
+    public static void globalVector(float[] in, float[] out, Layout li, int from, int to) {
+        float inv = 1f / (li.h() * li.w());
+        int start = li.interiorStart();
+        int end = li.interiorEnd();
+        for (int c = from; c < to; c++) {
+            int base = c * li.plane();
+            FloatVector acc = FloatVector.zero(Vec.S);
+            int p = start;
+            for (; p + Vec.L <= end; p += Vec.L) {
+                acc = acc.add(Vec.load(in, base + p));
+            }
+            if (p < end) {
+                VectorMask<Float> m = Vec.S.indexInRange(p, end);
+                acc = acc.add(FloatVector.fromArray(Vec.S, in, base + p, m));
+            }
+            out[c] = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD) * inv;
+        }
+    }
+}

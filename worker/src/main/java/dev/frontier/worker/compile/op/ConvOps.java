@@ -1,0 +1,306 @@
+package dev.frontier.worker.compile.op;
+
+import dev.frontier.worker.compile.Bindings;
+import dev.frontier.worker.compile.Layout;
+import dev.frontier.worker.compile.Step;
+import dev.frontier.worker.compile.kernel.DenseConvKernel;
+import dev.frontier.worker.compile.kernel.DirectConvKernel;
+import dev.frontier.worker.compile.kernel.SparseConvKernel;
+
+/** Convolution ops: dense flattened, pattern/connectivity sparse, and direct (strided, grouped, depthwise). */
+public final class ConvOps {
+    private ConvOps() {
+    }
+
+    static void checkSameGeometry(Layout li, Layout lo, String name) {
+        if (li.plane() != lo.plane() || li.rowStride() != lo.rowStride()) {
+            throw new IllegalStateException(name + ": flattened conv needs equal input and output geometry");
+        }
+    }
+
+    /** Dense "same" stride-1 convolution; weights canonical [cout][cin][k*k], packed per variant at bind. */
+    public static final class Dense extends Op {
+        public static final String KIND = "conv-dense";
+        final int cin;
+        final int cout;
+        final int k;
+        final int pad;
+        final float[] w;
+        final float[] bias;
+
+        public Dense(Header h, int cin, int cout, int k, int pad, float[] w, float[] bias) {
+            super(h);
+            this.cin = cin;
+            this.cout = cout;
+            this.k = k;
+            this.pad = pad;
+            this.w = w;
+            this.bias = bias;
+        }
+
+        public String kind() {
+            return KIND;
+        }
+
+        public int ringNeeded() {
+            return pad;
+        }
+
+        public String format() {
+            return "dense";
+        }
+
+        public int[] variants() {
+            return DenseConvKernel.VARIANTS;
+        }
+
+        protected int defaultVariant() {
+            return 82;
+        }
+
+        public boolean fusesActivation() {
+            return true;
+        }
+
+        public long macs() {
+            return (long) cout * cin * k * k * outShape().h() * outShape().w();
+        }
+
+        public String signature() {
+            return KIND + ":" + cin + "->" + cout + ":k" + k + ":" + outShape().h() + "x" + outShape().w();
+        }
+
+        public Step bind(Bindings b, boolean scalar) {
+            Layout li = b.layout(inputs().get(0));
+            Layout lo = b.layout(output());
+            checkSameGeometry(li, lo, name());
+            float[] in = b.buffer(inputs().get(0));
+            float[] out = b.buffer(output());
+            int[] taps = DenseConvKernel.taps(k, pad, lo.rowStride());
+            int v = variant();
+            int ocb = DenseConvKernel.ocb(v);
+            float[] wp = DenseConvKernel.pack(w, cout, cin, k * k, ocb);
+            int act = act();
+            if (scalar) {
+                return step(DenseConvKernel.blocks(cout, v),
+                        (f, t) -> DenseConvKernel.scalar(in, out, wp, bias, taps, cin, cout, lo, act, ocb, f, t));
+            }
+            return step(DenseConvKernel.blocks(cout, v),
+                    (f, t) -> DenseConvKernel.vector(in, out, wp, bias, taps, cin, cout, lo, act, v, f, t));
+        }
+
+        protected void writeBody(Bin.Out o) {
+            o.i(cin).i(cout).i(k).i(pad).floats(w).floats(bias);
+        }
+
+        static Dense read(Header h, Bin.In in) {
+            return new Dense(h, in.i(), in.i(), in.i(), in.i(), in.floats(), in.floats());
+        }
+    }
+
+    /**
+     * Pattern / connectivity sparse convolution in the compact per-filter format: filters in
+     * {@code order} (reordered so equal pattern sets sit together; results are written to the
+     * original channel, so consumers see the usual order); per filter, groups of kernels sharing one
+     * pattern; per kernel, its input channel and one weight per pattern tap.
+     */
+    public static final class Sparse extends Op {
+        public static final String KIND = "conv-sparse";
+        final int cin;
+        final int cout;
+        final int k;
+        final int pad;
+        final int[] patterns;
+        final int[] order;
+        final int[] ocGroups;
+        final int[] groupPattern;
+        final int[] groupKernels;
+        final int[] kernelIc;
+        final float[] weights;
+        final float[] bias;
+
+        public Sparse(Header h, int cin, int cout, int k, int pad, int[] patterns, int[] order, int[] ocGroups,
+                      int[] groupPattern, int[] groupKernels, int[] kernelIc, float[] weights, float[] bias) {
+            super(h);
+            this.cin = cin;
+            this.cout = cout;
+            this.k = k;
+            this.pad = pad;
+            this.patterns = patterns;
+            this.order = order;
+            this.ocGroups = ocGroups;
+            this.groupPattern = groupPattern;
+            this.groupKernels = groupKernels;
+            this.kernelIc = kernelIc;
+            this.weights = weights;
+            this.bias = bias;
+        }
+
+        public String kind() {
+            return KIND;
+        }
+
+        public int ringNeeded() {
+            return pad;
+        }
+
+        public String format() {
+            for (int p : patterns) {
+                if (Integer.bitCount(p) != 4) {
+                    return "connectivity";
+                }
+            }
+            return "pattern";
+        }
+
+        public int[] variants() {
+            return SparseConvKernel.VARIANTS;
+        }
+
+        public boolean fusesActivation() {
+            return true;
+        }
+
+        public int keptKernels() {
+            return kernelIc.length;
+        }
+
+        public int[] patterns() {
+            return patterns.clone();
+        }
+
+        public int[] order() {
+            return order.clone();
+        }
+
+        public long macs() {
+            long taps = 0;
+            for (int g = 0; g < groupPattern.length; g++) {
+                taps += (long) Integer.bitCount(patterns[groupPattern[g]]) * (groupKernels[g + 1] - groupKernels[g]);
+            }
+            return taps * outShape().h() * outShape().w();
+        }
+
+        public String signature() {
+            return KIND + ":" + cin + "->" + cout + ":k" + k + ":" + outShape().h() + "x" + outShape().w()
+                    + ":kept" + Math.round(100.0 * kernelIc.length / ((long) cin * cout)) + ":p" + patterns.length;
+        }
+
+        public Step bind(Bindings b, boolean scalar) {
+            Layout li = b.layout(inputs().get(0));
+            Layout lo = b.layout(output());
+            checkSameGeometry(li, lo, name());
+            float[] in = b.buffer(inputs().get(0));
+            float[] out = b.buffer(output());
+            int[][] taps = new int[patterns.length][];
+            for (int p = 0; p < patterns.length; p++) {
+                taps[p] = SparseConvKernel.tapsOf(patterns[p], k, pad, lo.rowStride());
+            }
+            int[] icOff = new int[kernelIc.length];
+            int[] kw = new int[kernelIc.length];
+            int wi = 0;
+            for (int g = 0; g < groupPattern.length; g++) {
+                int nt = taps[groupPattern[g]].length;
+                for (int q = groupKernels[g]; q < groupKernels[g + 1]; q++) {
+                    icOff[q] = kernelIc[q] * li.plane();
+                    kw[q] = wi;
+                    wi += nt;
+                }
+            }
+            SparseConvKernel.Bound bound = new SparseConvKernel.Bound(order, ocGroups, groupPattern, groupKernels,
+                    icOff, kw, weights, taps, bias, act(), lo);
+            int v = variant();
+            if (scalar) {
+                return step(cout, (f, t) -> SparseConvKernel.scalar(in, out, bound, f, t));
+            }
+            return step(cout, (f, t) -> SparseConvKernel.vector(in, out, bound, v, f, t));
+        }
+
+        protected void writeBody(Bin.Out o) {
+            o.i(cin).i(cout).i(k).i(pad).ints(patterns).ints(order).ints(ocGroups).ints(groupPattern)
+                    .ints(groupKernels).ints(kernelIc).floats(weights).floats(bias);
+        }
+
+        static Sparse read(Header h, Bin.In in) {
+            return new Sparse(h, in.i(), in.i(), in.i(), in.i(), in.ints(), in.ints(), in.ints(), in.ints(),
+                    in.ints(), in.ints(), in.floats(), in.floats());
+        }
+    }
+
+    /** Any other convolution: strided, valid, grouped, depthwise. */
+    public static final class Direct extends Op {
+        public static final String KIND = "conv-direct";
+        final int cin;
+        final int cout;
+        final int groups;
+        final int kh;
+        final int kw;
+        final int stride;
+        final int padding;
+        final float[] w;
+        final float[] bias;
+
+        public Direct(Header h, int cin, int cout, int groups, int kh, int kw, int stride, int padding, float[] w,
+                      float[] bias) {
+            super(h);
+            this.cin = cin;
+            this.cout = cout;
+            this.groups = groups;
+            this.kh = kh;
+            this.kw = kw;
+            this.stride = stride;
+            this.padding = padding;
+            this.w = w;
+            this.bias = bias;
+        }
+
+        public String kind() {
+            return KIND;
+        }
+
+        public int ringNeeded() {
+            return padding;
+        }
+
+        public String format() {
+            return groups > 1 && groups == cin && groups == cout ? "depthwise" : "direct";
+        }
+
+        public boolean fusesActivation() {
+            return true;
+        }
+
+        public long macs() {
+            return (long) cout * (cin / groups) * kh * kw * outShape().h() * outShape().w();
+        }
+
+        public String signature() {
+            return KIND + ":" + cin + "->" + cout + ":g" + groups + ":k" + kh + "x" + kw + ":s" + stride + ":p" + padding
+                    + ":" + outShape().h() + "x" + outShape().w();
+        }
+
+        public Step bind(Bindings b, boolean scalar) {
+            Layout li = b.layout(inputs().get(0));
+            Layout lo = b.layout(output());
+            if (li.pad() < padding) {
+                throw new IllegalStateException(name() + ": input ring " + li.pad() + " < conv padding " + padding);
+            }
+            float[] in = b.buffer(inputs().get(0));
+            float[] out = b.buffer(output());
+            DirectConvKernel.Geometry g = new DirectConvKernel.Geometry(cin, cout, groups, kh, kw, stride, padding, li, lo);
+            int act = act();
+            if (scalar) {
+                return step(cout, (f, t) -> DirectConvKernel.scalar(in, out, w, bias, g, act, f, t));
+            }
+            return step(cout, (f, t) -> DirectConvKernel.vector(in, out, w, bias, g, act, f, t));
+        }
+
+        protected void writeBody(Bin.Out o) {
+            o.i(cin).i(cout).i(groups).i(kh).i(kw).i(stride).i(padding).floats(w).floats(bias);
+        }
+
+        static Direct read(Header h, Bin.In in) {
+            return new Direct(h, in.i(), in.i(), in.i(), in.i(), in.i(), in.i(), in.i(), in.floats(), in.floats());
+        }
+    }
+}
