@@ -13,6 +13,12 @@ import dev.frontier.worker.model.Tensor;
 public final class BlockPruning extends MaskPruning<PruneSpec.Block> {
 
     @Override
+    public String unfitReason(Graph g, Node layer) {
+        String r = super.unfitReason(g, layer);
+        return r != null ? r : depthwiseReason(layer, "block");
+    }
+
+    @Override
     boolean[] keep(Graph g, Node n, Tensor w, PruneSpec.Block spec) {
         int rows = w.dim(0);
         int cols = w.size() / rows;

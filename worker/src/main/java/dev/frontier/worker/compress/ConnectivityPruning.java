@@ -18,7 +18,7 @@ public final class ConnectivityPruning extends MaskPruning<PruneSpec.Connectivit
         if (!(layer.layer() instanceof Layer.Conv2d)) {
             return layer.name() + " is a " + layer.layer().op() + " layer; connectivity pruning removes conv kernels";
         }
-        return null;
+        return depthwiseReason(layer, "connectivity");
     }
 
     @Override

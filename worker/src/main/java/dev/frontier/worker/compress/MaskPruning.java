@@ -23,6 +23,18 @@ abstract class MaskPruning<S extends PruneSpec> implements PruningScheme<S> {
         return null;
     }
 
+    /**
+     * Structured schemes skip depthwise convs: with one kernel per channel, removing kernels removes
+     * channels and patterns save almost nothing (ModelProfile offers only unstructured there too).
+     */
+    static String depthwiseReason(Node layer, String scheme) {
+        if (layer.layer() instanceof Layer.Conv2d c && c.isDepthwise()) {
+            return layer.name() + " is a depthwise convolution (one kernel per channel); " + scheme
+                    + " pruning does not fit it, use unstructured";
+        }
+        return null;
+    }
+
     @Override
     public Graph apply(Graph g, Node n, S spec) {
         String reason = unfitReason(g, n);

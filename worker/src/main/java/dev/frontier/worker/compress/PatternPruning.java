@@ -30,7 +30,7 @@ public final class PatternPruning extends MaskPruning<PruneSpec.Pattern> {
                     : "a " + layer.layer().op() + " layer";
             return layer.name() + " is " + what + "; pattern pruning needs a 3x3 convolution";
         }
-        return null;
+        return depthwiseReason(layer, "pattern");
     }
 
     @Override

@@ -68,7 +68,11 @@ class CompressorTest {
         Compressor.Result r = Compressor.compress(lenet, "{\"default\": {\"prune\": {\"scheme\": \"pattern\"}}}");
         assertThat(r.graph().masks()).isEmpty();
         Compressor.Result m = Compressor.compress(Zoo.mobilenet(1, 10), "{\"default\": {\"prune\": {\"scheme\": \"pattern\"}}}");
-        assertThat(m.graph().masks()).containsKeys("conv0.weight", "dw1.weight").doesNotContainKey("pw1.weight");
+        assertThat(m.graph().masks()).containsOnlyKeys("conv0.weight");
+        assertThatThrownBy(() -> Compressor.compress(Zoo.mobilenet(1, 10), "{\"layers\": {\"dw1\": {\"prune\": {\"scheme\": \"pattern\"}}}}"))
+                .hasMessageContaining("dw1 is a depthwise convolution");
+        assertThat(Compressor.compress(Zoo.mobilenet(1, 10), "{\"layers\": {\"dw1\": {\"prune\": {\"scheme\": \"unstructured\", \"rate\": 0.5}}}}")
+                .graph().mask("dw1.weight").keptCount()).isEqualTo(16 * 9 / 2);
     }
 
     @Test
