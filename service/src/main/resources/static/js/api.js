@@ -62,7 +62,7 @@ export async function request(method, path, { json, body, headers, signal, raw }
   for (let attempt = 0; ; attempt++) {
     const h = authHeaders(headers);
     let payload = body;
-    if (json !== undefined) {
+    if (json != null) {
       h.set('Content-Type', 'application/json');
       payload = typeof json === 'string' ? json : JSON.stringify(json);
     }

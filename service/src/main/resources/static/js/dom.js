@@ -19,7 +19,7 @@ export function s(tag, attrs, ...children) {
 function setAttrs(el, attrs) {
   if (!attrs) return;
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
+    if (v == null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.setAttribute('class', Array.isArray(v) ? v.filter(Boolean).join(' ') : v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
@@ -129,9 +129,9 @@ export function summarizeConfig(config) {
     const p = spec && spec.prune;
     if (p && p.scheme && p.scheme !== 'none') {
       const extra = [];
-      if (p.patterns !== undefined) extra.push(`${p.patterns} patterns`);
-      if (p.connectivity !== undefined) extra.push(`conn ${fmtNum(p.connectivity, 2)}`);
-      if (p.rate !== undefined) extra.push(`rate ${fmtNum(p.rate, 2)}`);
+      if (p.patterns != null) extra.push(`${p.patterns} patterns`);
+      if (p.connectivity != null) extra.push(`conn ${fmtNum(p.connectivity, 2)}`);
+      if (p.rate != null) extra.push(`rate ${fmtNum(p.rate, 2)}`);
       if (Array.isArray(p.block)) extra.push(`block ${p.block.join('×')}`);
       bits.push(extra.length ? `${p.scheme} (${extra.join(', ')})` : p.scheme);
     }

@@ -88,7 +88,7 @@ export function frontierPlot(container, initial) {
     if (target !== null) {
       svg.append(s('g', { class: 'target', 'data-testid': 'latency-target-line' },
         s('line', { x1: X(target), x2: X(target), y1: m.t, y2: m.t + ph }),
-        s('text', { x: X(target) + 4, y: m.t + 12, class: 'line-label' }, `target ${fmtMs(target)}`)));
+        s('text', { x: X(target) + 4, y: m.t + ph - 6, class: 'line-label' }, `target ${fmtMs(target)}`)));
     }
     if (floor !== null) {
       svg.append(s('g', { class: 'floor', 'data-testid': 'accuracy-floor-line' },
@@ -96,10 +96,19 @@ export function frontierPlot(container, initial) {
         s('text', { x: m.l + pw - 4, y: Y(floor) - 5, 'text-anchor': 'end', class: 'line-label' }, `floor ${fmtPct(floor)}`)));
     }
 
-    // frontier polyline, in latency order
+    // The frontier is over (accuracy, latency, size): some of its points only win on size and would
+    // zig-zag if joined. The line is the staircase of the frontier points that are also best in
+    // (accuracy, latency): the best accuracy reachable at each latency.
     const front = pts.filter((p) => data.frontierIds.has(p.trialId)).sort((a, b) => a.latencyMs - b.latencyMs || b.accuracy - a.accuracy);
-    if (front.length > 1) {
-      svg.append(s('polyline', { class: 'frontier-line', 'aria-hidden': 'true', points: front.map((p) => `${X(p.latencyMs)},${Y(p.accuracy)}`).join(' ') }));
+    const stairs = [];
+    for (const p of front) if (!stairs.length || p.accuracy > stairs[stairs.length - 1].accuracy) stairs.push(p);
+    if (stairs.length > 1) {
+      const coords = [];
+      stairs.forEach((p, i) => {
+        if (i > 0) coords.push(`${X(p.latencyMs)},${Y(stairs[i - 1].accuracy)}`);
+        coords.push(`${X(p.latencyMs)},${Y(p.accuracy)}`);
+      });
+      svg.append(s('polyline', { class: 'frontier-line', 'aria-hidden': 'true', 'data-testid': 'frontier-line', points: coords.join(' ') }));
     }
 
     // points: faint trials first, frontier on top, recommended last; keyboard order by latency
@@ -204,7 +213,7 @@ export function frontierPlot(container, initial) {
         isRec ? h('span', { class: 'badge state-recommended' }, 'recommended') : isFront ? h('span', { class: 'badge state-frontier' }, 'frontier') : null),
       h('div', null, `Accuracy ${fmtPct(p.accuracy)} `, h('span', { class: 'tag' }, 'measured')),
       h('div', null, `Latency ${fmtMs(p.latencyMs)} `, h('span', { class: ['tag', p.estimated ? 'tag-warn' : null] }, p.estimated ? 'estimated' : 'measured')),
-      h('div', null, `Size ${fmtBytes(p.sizeBytes)}`, p.fidelity !== undefined && p.fidelity !== null ? ` · fidelity ${fmtNum(p.fidelity, 3)} ep` : ''),
+      h('div', null, `Size ${fmtBytes(p.sizeBytes)}`, p.fidelity != null ? ` · fidelity ${fmtNum(p.fidelity, 3)} ep` : ''),
       h('div', { class: 'tip-config' }, summarizeConfig(p.config)),
       h('div', { class: 'muted tip-hint' }, 'Click or press Enter for details'));
   }

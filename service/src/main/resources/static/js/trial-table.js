@@ -44,6 +44,8 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
 
   const stateSel = h('select', { id: `${idPrefix}-state` }, h('option', { value: '' }, 'All states'), STATES.map((s) => h('option', { value: s }, s)));
   const text = h('input', { id: `${idPrefix}-text`, type: 'search', placeholder: 'scheme, layer, error…', autocomplete: 'off' });
+  const sortSel = h('select', { id: `${idPrefix}-sort` });
+  const sortDirBtn = h('button', { type: 'button', class: 'btn', id: `${idPrefix}-sort-dir` });
   const count = h('p', { class: 'muted table-count', role: 'status', 'aria-live': 'polite' });
   const thead = h('thead');
   const tbody = h('tbody');
@@ -54,10 +56,13 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
     h('div', { class: 'toolbar' },
       h('div', { class: 'field inline' }, h('label', { for: stateSel.id }, 'State'), stateSel),
       h('div', { class: 'field inline grow' }, h('label', { for: text.id }, 'Filter'), text),
+      h('div', { class: 'field inline' }, h('label', { for: sortSel.id }, 'Sort by'), sortSel, sortDirBtn),
       count),
     h('div', { class: 'table-wrap' }, table));
 
   stateSel.addEventListener('change', () => drawRows(true));
+  sortSel.addEventListener('change', () => { sort = { key: sortSel.value, dir: 1 }; drawRows(true); });
+  sortDirBtn.addEventListener('click', () => { sort = { ...sort, dir: -sort.dir }; drawRows(true); });
   text.addEventListener('input', () => drawRows(true));
 
   function columns() {
@@ -96,6 +101,10 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
         } }, c.label, h('span', { class: 'sort-icon', 'aria-hidden': 'true' }, active ? (sort.dir > 0 ? ' ▲' : ' ▼') : ' ↕')));
     })));
     if (focusedKey) thead.querySelector(`[data-sort-key="${CSS.escape(focusedKey)}"]`)?.focus();
+    replace(sortSel, cols.filter((c) => c.sortable !== false).map((c) => h('option', { value: c.key, selected: c.key === sort.key }, c.label)));
+    sortSel.value = sort.key;
+    sortDirBtn.textContent = sort.dir > 0 ? '▲ Ascending' : '▼ Descending';
+    sortDirBtn.setAttribute('aria-label', `Sort direction: ${sort.dir > 0 ? 'ascending' : 'descending'}. Activate to reverse.`);
     return cols;
   }
 
@@ -133,8 +142,8 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
       switch (c.key) {
         case 'seq': return td(h('a', { href: `#/trials/${t.id}`, onclick: (ev) => { if (onOpen) { ev.preventDefault(); onOpen(t.id); } } }, `#${t.seq}`));
         case 'state': return td(stateBadge(t.state));
-        case 'fidelity': return td(t.fidelity !== undefined && t.fidelity !== null ? fmtNum(t.fidelity, 3) : '–');
-        case 'accuracy': return td(t.accuracy !== undefined && t.accuracy !== null
+        case 'fidelity': return td(t.fidelity != null ? fmtNum(t.fidelity, 3) : '–');
+        case 'accuracy': return td(t.accuracy != null
           ? [fmtPct(t.accuracy), ' ', h('span', { class: 'tag', title: 'measured on the test split of the compiled model' }, 'measured')] : '–');
         case 'sizeBytes': return td(fmtBytes(t.sizeBytes));
         case 'sparsity': return td(t.buildMetrics && Number.isFinite(t.buildMetrics.sparsity) ? fmtPct(100 * t.buildMetrics.sparsity, 1) : '–');

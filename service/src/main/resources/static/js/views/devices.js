@@ -49,8 +49,8 @@ export function render(root, _params, ctx) {
               d.status === 'ONLINE' ? 'online' : 'offline')),
           dl([
             ['Last heartbeat', timeEl(d.lastHeartbeatAt)],
-            ['CPU', hw.cpuModel], ['Cores', hw.cores], ['SIMD', hw.simdBits !== undefined ? `${hw.simdBits} bit` : null],
-            ['Memory', hw.memoryMb !== undefined ? `${fmtNum(hw.memoryMb, 0)} MB` : null],
+            ['CPU', hw.cpuModel], ['Cores', hw.cores], ['SIMD', hw.simdBits != null ? `${hw.simdBits} bit` : null],
+            ['Memory', hw.memoryMb != null ? `${fmtNum(hw.memoryMb, 0)} MB` : null],
             ['OS / arch', [hw.os, hw.arch].filter(Boolean).join(' / ') || null], ['Runtime', hw.runtime],
             ['Labels', d.labels && Object.keys(d.labels).length ? Object.entries(d.labels).map(([k, v]) => `${k}=${v}`).join(', ') : null],
             ['Measurement queue', typeof queue === 'number' ? `${queue} waiting` : Array.isArray(queue) ? `${queue.length} waiting` : null],

@@ -168,9 +168,9 @@ export function readForm(form) {
     const n = Number(raw);
     if (!Number.isFinite(n)) { errors.push({ id, message: `${label} must be a number.` }); return undefined; }
     if (integer && !Number.isInteger(n)) { errors.push({ id, message: `${label} must be a whole number.` }); return undefined; }
-    if (minExclusive !== undefined && !(n > minExclusive)) errors.push({ id, message: `${label} must be greater than ${minExclusive}.` });
-    if (min !== undefined && n < min) errors.push({ id, message: `${label} must be at least ${min}.` });
-    if (max !== undefined && n > max) errors.push({ id, message: `${label} must be at most ${max}.` });
+    if (minExclusive != null && !(n > minExclusive)) errors.push({ id, message: `${label} must be greater than ${minExclusive}.` });
+    if (min != null && n < min) errors.push({ id, message: `${label} must be at least ${min}.` });
+    if (max != null && n > max) errors.push({ id, message: `${label} must be at most ${max}.` });
     return n;
   };
 
@@ -193,12 +193,12 @@ export function readForm(form) {
 
   const maxTrials = num('f-max-trials', { min: 1, max: 1000000, integer: true, label: 'Max trials' });
   const maxWallSeconds = num('f-max-wall', { min: 1, max: 31536000, integer: true, label: 'Max wall time' });
-  if (maxTrials !== undefined || maxWallSeconds !== undefined) request.budget = { maxTrials, maxWallSeconds };
+  if (maxTrials != null || maxWallSeconds != null) request.budget = { maxTrials, maxWallSeconds };
 
   const fmin = num('f-fid-min', { min: 0, max: 1000, label: 'Fidelity min' });
   const fmax = num('f-fid-max', { min: 0, max: 1000, label: 'Fidelity max' });
-  if (fmin !== undefined && fmax !== undefined && fmin > fmax) errors.push({ id: 'f-fid-max', message: 'Fidelity max must not be below fidelity min.' });
-  if (fmin !== undefined || fmax !== undefined) request.fidelity = { min: fmin, max: fmax };
+  if (fmin != null && fmax != null && fmin > fmax) errors.push({ id: 'f-fid-max', message: 'Fidelity max must not be below fidelity min.' });
+  if (fmin != null || fmax != null) request.fidelity = { min: fmin, max: fmax };
 
   const objectives = checked('f-objectives');
   if (objectives.length && objectives.length < OBJECTIVES.length) request.objectives = objectives;

@@ -94,9 +94,9 @@ export function render(root, { jobId }, ctx) {
       dl([
         ['Done', p.done ?? 0], ['Running', p.running ?? 0], ['Queued', p.queued ?? 0], ['Failed', p.failed ?? 0],
         ['Cancelled', p.cancelled || null],
-        ['Baseline accuracy', p.baselineAccuracy !== undefined ? fmtPct(p.baselineAccuracy) : null],
+        ['Baseline accuracy', p.baselineAccuracy != null ? fmtPct(p.baselineAccuracy) : null],
         ['Best so far', p.bestSoFar ? pointSummary(p.bestSoFar) : null],
-        ['ETA', !TERMINAL_JOB_STATES.has(job.state) && p.etaSeconds !== undefined ? fmtDuration(p.etaSeconds) : null],
+        ['ETA', !TERMINAL_JOB_STATES.has(job.state) && p.etaSeconds != null ? fmtDuration(p.etaSeconds) : null],
       ]),
       waiting.length ? h('p', { class: 'alert alert-warn' }, `Waiting for offline device${waiting.length > 1 ? 's' : ''}: ${waiting.join(', ')}. Their measurements start when they heartbeat again.`) : null,
       job.state === 'PROFILING' ? h('p', { class: 'muted' }, 'Waiting for a worker to profile the model.') : null,
@@ -106,12 +106,12 @@ export function render(root, { jobId }, ctx) {
     replace(settingsSec, h('h2', { id: 'settings-h' }, 'Settings'), dl([
       ['Model', models.get(job.modelId) || shortId(job.modelId)],
       ['Devices', (job.deviceIds || []).map((id) => devices.get(id) || shortId(id)).join(', ')],
-      ['Latency target', job.latencyTargetMs !== undefined ? fmtMs(job.latencyTargetMs) : null],
-      ['Max accuracy drop', job.maxAccuracyDrop !== undefined ? `${fmtNum(job.maxAccuracyDrop)} pp` : null],
+      ['Latency target', job.latencyTargetMs != null ? fmtMs(job.latencyTargetMs) : null],
+      ['Max accuracy drop', job.maxAccuracyDrop != null ? `${fmtNum(job.maxAccuracyDrop)} pp` : null],
       ['Strategy', job.strategy], ['Seed', job.seed],
       ['Objectives', (job.objectives || []).join(', ') || null],
       ['Budget', [b.maxTrials ? `${b.maxTrials} trials` : null, b.maxWallSeconds ? fmtDuration(b.maxWallSeconds) : null].filter(Boolean).join(', ') || null],
-      ['Fidelity', f.min !== undefined || f.max !== undefined ? `${fmtNum(f.min, 3)} – ${fmtNum(f.max, 3)} epochs` : null],
+      ['Fidelity', f.min != null || f.max != null ? `${fmtNum(f.min, 3)} – ${fmtNum(f.max, 3)} epochs` : null],
       ['Created', timeEl(job.createdAt)], ['Finished', job.finishedAt ? timeEl(job.finishedAt) : null],
     ]));
   }
@@ -184,7 +184,7 @@ export function render(root, { jobId }, ctx) {
 
 function legend() {
   const items = [
-    ['pt-trial', 'measured trial'], ['pt-frontier', 'frontier (connected)'], ['recommended', 'recommended'],
+    ['pt-trial', 'measured trial'], ['pt-frontier', 'frontier (line: best accuracy per latency)'], ['recommended', 'recommended'],
     ['target', 'latency target'], ['floor', 'accuracy floor'], ['pt-estimated', 'latency estimated'],
   ];
   return h('ul', { class: 'legend', 'aria-label': 'Legend' }, items.map(([cls, text]) => h('li', null, h('span', { class: `swatch sw-${cls}`, 'aria-hidden': 'true' }), text)),

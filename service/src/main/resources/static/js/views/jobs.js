@@ -1,7 +1,7 @@
 // #/jobs: every job with its state, progress and best point so far.
 import { api } from '../api.js';
 import { h, replace, timeEl, stateBadge, shortId } from '../dom.js';
-import { progressCell, pointSummary, loading, errorBox, nameMap } from './shared.js';
+import { progressCell, pointSummary, loading, errorBox, nameMap, TERMINAL_JOB_STATES as TERMINAL } from './shared.js';
 
 const PAGE_SIZE = 25;
 const STATES = ['PROFILING', 'RUNNING', 'COMPLETED', 'CANCELLED', 'FAILED'];
@@ -34,11 +34,29 @@ export function render(root, _params, ctx) {
   async function refresh() {
     try {
       const res = await api.jobs({ page, size: PAGE_SIZE, status }, { signal: ctx.signal });
+      await fillBest(res.items || []);
       if (!ctx.active) return;
       draw(res);
     } catch (e) {
       if (ctx.active && e.name !== 'AbortError') replace(body, errorBox(e));
     }
+  }
+
+  // The list may leave progress.bestSoFar out (it is costly to compute per job): read it from
+  // the job itself, once for finished jobs, every poll for running ones.
+  const bestCache = new Map();
+  async function fillBest(items) {
+    await Promise.all(items.map(async (j) => {
+      if (!j.progress || j.progress.bestSoFar || !j.progress.done) return;
+      const cached = bestCache.get(j.id);
+      if (cached && cached.state === j.state && TERMINAL.has(j.state)) { j.progress.bestSoFar = cached.best; return; }
+      try {
+        const full = await api.job(j.id, { signal: ctx.signal });
+        const best = (full.progress && full.progress.bestSoFar) || null;
+        bestCache.set(j.id, { state: full.state, best });
+        j.progress.bestSoFar = best;
+      } catch { /* keep the list usable */ }
+    }));
   }
 
   function draw(res) {
@@ -59,7 +77,7 @@ export function render(root, _params, ctx) {
           h('td', { 'data-label': 'State' }, stateBadge(j.state)),
           h('td', { 'data-label': 'Progress' }, progressCell(j.progress)),
           h('td', { 'data-label': 'Best point' }, pointSummary(j.progress && j.progress.bestSoFar)),
-          h('td', { 'data-label': 'Target' }, j.latencyTargetMs !== undefined ? `≤ ${j.latencyTargetMs} ms, −${j.maxAccuracyDrop ?? '?'} pp` : '–'),
+          h('td', { 'data-label': 'Target' }, j.latencyTargetMs != null ? `≤ ${j.latencyTargetMs} ms, −${j.maxAccuracyDrop ?? '?'} pp` : '–'),
           h('td', { 'data-label': 'Devices' }, (j.deviceIds || []).map((id) => devices.get(id) || shortId(id)).join(', ')),
           h('td', { 'data-label': 'Created' }, timeEl(j.createdAt)))))));
     }

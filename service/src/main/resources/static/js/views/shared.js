@@ -23,11 +23,11 @@ export function pointSummary(pt) {
     h('span', { title: 'accuracy (measured)' }, fmtPct(pt.accuracy)),
     ' · ', h('span', { title: 'median latency' }, fmtMs(pt.latencyMs)),
     ' · ', h('span', { title: 'artifact size' }, fmtBytes(pt.sizeBytes)),
-    pt.seq !== undefined ? h('span', { class: 'muted' }, ` (#${pt.seq})`) : null);
+    pt.seq != null ? h('span', { class: 'muted' }, ` (#${pt.seq})`) : null);
 }
 
 export function dl(pairs) {
-  return h('dl', { class: 'kv' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
+  return h('dl', { class: 'kv' }, pairs.filter(([, v]) => v != null && v !== '')
     .map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 

@@ -1,0 +1,165 @@
+// UI FIXTURES, not a real worker: seeds a coordinator through its public API with a device, a
+// model, a job, and then plays a simulated worker on the lease API (PROFILE, BUILD, MEASURE) with
+// made-up but plausible metrics, so the dashboard has trials with accuracy and latency to show.
+// One build fails on purpose (failed trials must show their reason) and one latency is reported as
+// estimated (the table must label it).
+import { Api } from './api.mjs';
+
+export const FIXTURE_BASELINE_ACCURACY = 91.4;
+
+// deterministic pseudo-random numbers (mulberry32) so the fixtures are the same every run
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LAYERS = [
+  { name: 'conv1', op: 'conv2d', inputShape: [1, 28, 28], outputShape: [16, 28, 28], kernel: [3, 3], params: 160, macs: 112896, prunable: ['pattern', 'connectivity', 'filter', 'unstructured'] },
+  { name: 'conv2', op: 'conv2d', inputShape: [16, 14, 14], outputShape: [32, 14, 14], kernel: [3, 3], params: 4640, macs: 903168, prunable: ['pattern', 'connectivity', 'filter', 'unstructured', 'block'] },
+  { name: 'fc1', op: 'linear', inputShape: [1568], outputShape: [128], params: 200832, macs: 200704, prunable: ['block', 'filter', 'unstructured'] },
+  { name: 'fc2', op: 'linear', inputShape: [128], outputShape: [10], params: 1290, macs: 1280, prunable: ['block', 'unstructured'] },
+];
+const DENSE_BYTES = LAYERS.reduce((s, l) => s + l.params * 4, 0);
+
+export function profileResult() {
+  return {
+    layers: LAYERS,
+    params: LAYERS.reduce((s, l) => s + l.params, 0),
+    macs: LAYERS.reduce((s, l) => s + l.macs, 0),
+    inputShape: [1, 28, 28],
+    baselineAccuracy: FIXTURE_BASELINE_ACCURACY,
+    accuracy: FIXTURE_BASELINE_ACCURACY,
+  };
+}
+
+// How much a config removes, per layer weight share; drives the fake accuracy/latency/size.
+function keptFraction(config, layer) {
+  const spec = (config.layers && config.layers[layer.name]) || config.default || {};
+  const p = spec.prune || {};
+  let kept = 1;
+  if (p.scheme === 'pattern') kept = (4 / 9) * (1 - (p.connectivity || 0));
+  else if (p.scheme && p.scheme !== 'none' && Number.isFinite(p.rate)) kept = 1 - p.rate;
+  const bits = (spec.quantize && spec.quantize.bits) || (config.default && config.default.quantize && config.default.quantize.bits) || 32;
+  return { kept, bits, scheme: p.scheme || 'none' };
+}
+
+export function buildMetrics(trial) {
+  const config = trial.config || {};
+  const r = rng(1000 + (trial.seq || 0));
+  let params = 0; let macs = 0; let bytes = 0; let removed = 0; let total = 0; let structured = 0;
+  const layers = [];
+  for (const l of LAYERS) {
+    const { kept, bits, scheme } = keptFraction(config, l);
+    params += l.params * kept;
+    macs += l.macs * kept;
+    bytes += l.params * kept * (bits / 8);
+    removed += l.params * (1 - kept);
+    total += l.params;
+    if (scheme === 'pattern' || scheme === 'block' || scheme === 'filter' || scheme === 'connectivity') structured += l.params * (1 - kept);
+    layers.push({ name: l.name, scheme, params: Math.round(l.params * kept), macs: Math.round(l.macs * kept) });
+  }
+  const sparsity = removed / total;
+  const fid = Number.isFinite(trial.fidelity) ? trial.fidelity : 0.5;
+  const loss = 9 * sparsity ** 2.2 + (1 - Math.min(1, fid)) * 1.2 * sparsity + r() * 0.6;
+  const accuracy = Math.max(10, Math.min(99, FIXTURE_BASELINE_ACCURACY - loss));
+  return {
+    accuracy: Number(accuracy.toFixed(3)),
+    accuracyBeforeFineTune: Number((accuracy - 2 - r() * 3).toFixed(3)),
+    sizeBytes: Math.round(bytes + 2048),
+    params: Math.round(params),
+    macs: Math.round(macs),
+    sparsity: Number(sparsity.toFixed(4)),
+    timings: { compress: 12 + r() * 5, fineTune: 800 * fid, compile: 40 + r() * 20, evaluate: 150 + r() * 30 },
+    layers,
+    _structured: structured / total,
+  };
+}
+
+export function latencyMetrics(build, seq, { estimated = false } = {}) {
+  const r = rng(5000 + seq);
+  const denseMs = 3.2;
+  // only structured pruning and int8 pay: unstructured sparsity barely helps the runtime
+  const ms = denseMs * (0.18 + 0.82 * (build.macs / LAYERS.reduce((s, l) => s + l.macs, 0))) * (1 - 0.5 * build._structured) * (0.9 + r() * 0.2);
+  const median = Number(ms.toFixed(4));
+  return {
+    medianMs: median, p10Ms: Number((median * 0.95).toFixed(4)), p90Ms: Number((median * 1.07).toFixed(4)),
+    stdevMs: Number((median * 0.03).toFixed(4)), repeat: 10, number: 50, threads: 1,
+    perLayerMs: Object.fromEntries(LAYERS.map((l, i) => [l.name, Number((median * [0.2, 0.45, 0.3, 0.05][i]).toFixed(4))])),
+    estimated,
+  };
+}
+
+/**
+ * Seeds one job and works it to the end as a simulated worker. Returns ids for the tests.
+ * opts: { maxTrials, failSeq (a trial seq whose BUILD fails), estimatedSeq (a trial seq whose latency is estimated) }
+ */
+export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, estimatedSeq = 5, log = () => {} } = {}) {
+  const api = new Api(base, token);
+  const device = await api.post('/api/v1/devices', {
+    name: 'fixture-laptop-x86', labels: { fixture: 'dashboard-tests', site: 'lab' },
+    hardware: { cpuModel: 'Fixture CPU 8-core @ 3.0GHz', cores: 8, simdBits: 256, memoryMb: 16384, os: 'Linux', arch: 'amd64', runtime: 'frontier-java' },
+  });
+  const offline = await api.post('/api/v1/devices', {
+    name: 'fixture-board-arm', labels: { fixture: 'dashboard-tests' },
+    hardware: { cpuModel: 'Fixture Cortex-A76', cores: 4, simdBits: 128, memoryMb: 4096, os: 'Linux', arch: 'arm64', runtime: 'tflite-agent' },
+  });
+  await api.post(`/api/v1/devices/${device.id}/heartbeat`);
+  const model = await api.uploadModel({ name: 'fixture-mnist-cnn', bytes: Buffer.from('FRIR fixture model for dashboard tests; any bytes are accepted on upload\n') });
+  const worker = await api.post('/api/v1/workers', { name: 'fixture-worker', deviceId: device.id, roles: ['build', 'measure'] });
+  const job = await api.post('/api/v1/jobs', {
+    modelId: model.id, deviceIds: [device.id], latencyTargetMs: 1.6, maxAccuracyDrop: 2.5,
+    strategy: 'random', seed: 7, budget: { maxTrials }, fidelity: { min: 0.25, max: 1 },
+  });
+  log(`seeded device ${device.id}, model ${model.id}, job ${job.id}`);
+
+  const builds = new Map(); // trialId -> build metrics
+  const deadline = Date.now() + 120_000;
+  let idle = 0;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error('fixture worker: the job did not finish within 120 s');
+    await api.post(`/api/v1/devices/${device.id}/heartbeat`);
+    const batch = await api.post('/api/v1/leases', { workerId: worker.id, max: 8, waitSeconds: 1 });
+    const leases = (batch && batch.leases) || [];
+    for (const lease of leases) await handle(lease);
+    const j = await api.get(`/api/v1/jobs/${job.id}`);
+    if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.state)) {
+      log(`job ${j.state}: ${JSON.stringify(j.progress)}`);
+      if (j.state !== 'COMPLETED') throw new Error(`fixture job ended ${j.state}: ${j.error || ''}`);
+      break;
+    }
+    idle = leases.length ? 0 : idle + 1;
+    if (idle > 0 && idle % 10 === 0) log(`waiting for work: ${JSON.stringify(j.progress)}`);
+  }
+
+  async function handle(lease) {
+    const done = (result, artifactSha256) => api.post(`/api/v1/leases/${lease.id}/complete`, { workerId: worker.id, result, artifactSha256 });
+    if (lease.kind === 'PROFILE') return done(profileResult());
+    const trial = await api.get(`/api/v1/trials/${lease.trialId}`);
+    if (lease.kind === 'BUILD') {
+      if (trial.seq === failSeq) {
+        return api.post(`/api/v1/leases/${lease.id}/fail`, {
+          workerId: worker.id, retryable: false, errorKind: 'COMPILE_ERROR',
+          reason: 'fixture: pattern kernel for conv2 needs 3x3 weights after filter pruning; compile aborted',
+        });
+      }
+      const m = buildMetrics({ ...trial, config: lease.config || trial.config, fidelity: lease.fidelity ?? trial.fidelity });
+      builds.set(trial.id, m);
+      const sha = await api.uploadArtifact(Buffer.from(`FRART fixture artifact of trial ${trial.id} seq ${trial.seq}\n`));
+      const { _structured, ...metrics } = m;
+      return done(metrics, sha);
+    }
+    if (lease.kind === 'MEASURE') {
+      const m = builds.get(trial.id) || buildMetrics(trial);
+      return done(latencyMetrics(m, trial.seq, { estimated: trial.seq === estimatedSeq }));
+    }
+    throw new Error(`fixture worker: unknown lease kind ${lease.kind}`);
+  }
+
+  return { deviceId: device.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id, workerId: worker.id };
+}
