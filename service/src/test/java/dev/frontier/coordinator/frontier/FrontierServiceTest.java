@@ -1,0 +1,66 @@
+package dev.frontier.coordinator.frontier;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.frontier.coordinator.api.model.DeviceFrontier;
+import dev.frontier.coordinator.api.model.FrontierPoint;
+import dev.frontier.coordinator.trial.TrialState;
+import dev.frontier.coordinator.trial.TrialView;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrontierServiceTest {
+    private static final UUID DEV = UUID.randomUUID();
+    private static final UUID OTHER = UUID.randomUUID();
+    private final FrontierService service = new FrontierService();
+
+    private static TrialView t(int seq, double acc, double latency, long size) {
+        return new TrialView(UUID.randomUUID(), seq, Map.of(), 1, TrialState.DONE, acc, size, Map.of(DEV, latency));
+    }
+
+    private static FrontierService.Target target(double latencyTarget, double drop) {
+        return new FrontierService.Target(UUID.randomUUID(), List.of(DEV), latencyTarget, drop, 90.0);
+    }
+
+    @Test
+    void frontierHasOnlyNonDominatedMeasuredTrials() {
+        List<TrialView> trials = List.of(t(0, 90, 10, 1000), t(1, 89, 5, 500), t(2, 85, 6, 600), t(3, 80, 2, 200),
+                new TrialView(UUID.randomUUID(), 4, Map.of(), 1, TrialState.DONE, 99.0, 1L, Map.of(OTHER, 0.1)));
+        DeviceFrontier df = service.device(target(6, 2), DEV, trials);
+        assertThat(df.getPoints()).extracting(FrontierPoint::getSeq).containsExactly(3, 1, 0);
+        assertThat(df.getMeasured()).isEqualTo(4);
+        assertThat(df.getHypervolume()).isPositive();
+    }
+
+    @Test
+    void recommendsBestAccuracyWithinTargetAndFloor() {
+        List<TrialView> trials = List.of(t(0, 90, 10, 1000), t(1, 89, 5, 500), t(2, 88.5, 4, 400), t(3, 80, 2, 200));
+        DeviceFrontier df = service.device(target(6, 2), DEV, trials);
+        assertThat(df.getRecommended().getSeq()).isEqualTo(1);
+        assertThat(df.getBestEffort()).isFalse();
+    }
+
+    @Test
+    void bestEffortWhenNothingMeetsTheFloorInTime() {
+        List<TrialView> trials = List.of(t(0, 90, 10, 1000), t(1, 85, 5, 500), t(2, 80, 3, 300));
+        DeviceFrontier df = service.device(target(6, 1), DEV, trials);
+        assertThat(df.getBestEffort()).isTrue();
+        assertThat(df.getRecommended().getSeq()).isEqualTo(1); // most accurate within the latency target
+        DeviceFrontier none = service.device(target(1, 1), DEV, trials);
+        assertThat(none.getBestEffort()).isTrue();
+        assertThat(none.getRecommended().getSeq()).isEqualTo(2); // nothing in time: the fastest
+    }
+
+    @Test
+    void emptyWhenNothingMeasured() {
+        DeviceFrontier df = service.device(target(6, 1), DEV, List.of());
+        assertThat(df.getPoints()).isEmpty();
+        assertThat(df.getRecommended()).isNull();
+        assertThat(df.getBestEffort()).isFalse();
+        assertThat(df.getHypervolume()).isZero();
+    }
+}
