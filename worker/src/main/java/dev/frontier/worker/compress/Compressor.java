@@ -39,9 +39,26 @@ public final class Compressor {
         Map<String, LayerSpec> plan = plan(g, cfg, notes);
         Graph out = g;
 
+        Map<String, String> prunedWith = new LinkedHashMap<>();
         for (Map.Entry<String, LayerSpec> e : plan.entrySet()) {
             if (e.getValue().prune() instanceof PruneSpec.Filter f) {
-                out = new FilterPruning().apply(out, out.node(e.getKey()), f);
+                String name = e.getKey();
+                if (prunedWith.containsKey(name)) {
+                    notes.put(name, "filter-pruned with " + prunedWith.get(name)
+                            + " (their channels meet at a residual add), at " + prunedWith.get(name) + "'s rate");
+                    continue;
+                }
+                List<String> group = FilterPruning.group(out, out.node(name));
+                out = new FilterPruning().apply(out, out.node(name), f);
+                for (String other : group) {
+                    if (!other.equals(name)) {
+                        prunedWith.put(other, name);
+                        if (!plan.get(other).prune().equals(f)) {
+                            notes.put(other, "filter-pruned with " + name
+                                    + " (their channels meet at a residual add), at " + name + "'s rate");
+                        }
+                    }
+                }
             }
         }
 
@@ -61,6 +78,8 @@ public final class Compressor {
         for (Map.Entry<String, LayerSpec> e : plan.entrySet()) {
             if (!(e.getValue().prune() instanceof PruneSpec.None)) {
                 meta.metadata(PRUNE_KEY + e.getKey(), e.getValue().prune().describe());
+            } else if (prunedWith.containsKey(e.getKey())) {
+                meta.metadata(PRUNE_KEY + e.getKey(), "filter(with " + prunedWith.get(e.getKey()) + ")");
             }
             if (e.getValue().quantize() != null) {
                 meta.metadata(QUANT_KEY + e.getKey(), e.getValue().quantize().toMetadata());

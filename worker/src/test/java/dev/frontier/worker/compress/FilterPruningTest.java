@@ -1,7 +1,6 @@
 package dev.frontier.worker.compress;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -86,31 +85,52 @@ class FilterPruningTest {
     }
 
     @Test
-    void resnetPrunesInsideBlocksAndSkipsLayersFeedingResidualAdds() {
+    void resnetPrunesInsideBlocksAndAcrossResidualAddsAsOneGroup() {
         Graph g = withRandomBatchNorm(Zoo.resnet(2, 10));
         Graph c = new FilterPruning().apply(g, g.node("block2.conv1"), HALF);
         assertThat(c.param("block2.conv2.weight").shape()).containsExactly(32, 16, 3, 3);
         assertKeptChannelsUnchanged(g, c, kept(c, "block2.conv1"), "block2.conv1", "block2.bn1", "block2.relu1");
-        assertThat(new FilterPruning().unfitReason(g, g.node("block2.conv2"))).contains("residual add block2.add");
-        assertThat(new FilterPruning().unfitReason(g, g.node("conv0"))).contains("residual add");
-        assertThat(new FilterPruning().unfitReason(g, g.node("fc"))).contains("model output");
-        assertThatThrownBy(() -> new FilterPruning().apply(g, g.node("block2.proj"), HALF))
-                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("residual add");
 
-        // a default filter config prunes every fitting layer and notes the rest
-        Compressor.Result r = Compressor.compress(g, "{\"default\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.5}}}");
-        for (String n : new String[] {"block1.conv1", "block2.conv1", "block3.conv1"}) {
-            assertThat(r.report().layer(n).keptWeights()).isLessThan(r.report().layer(n).weights());
+        // block2.conv2 and the projection shortcut meet at block2.add: pruned alike, and the add and
+        // everything up to the next stage's inputs keep their kept channels exactly
+        assertThat(FilterPruning.group(g, g.node("block2.conv2"))).containsExactly("block2.conv2", "block2.proj");
+        Graph r = new FilterPruning().apply(g, g.node("block2.conv2"), HALF);
+        int[] kept = kept(r, "block2.conv2");
+        assertThat(kept(r, "block2.proj")).containsExactly(kept);
+        assertThat(r.param("block3.conv1.weight").shape()).containsExactly(64, 16, 3, 3);
+        assertThat(r.param("block3.proj.weight").shape()).containsExactly(64, 16, 1, 1);
+        assertKeptChannelsUnchanged(g, r, kept, "block2.conv2", "block2.bn2", "block2.proj", "block2.proj_bn",
+                "block2.add", "block2.relu2");
+        // identity shortcut: the stem and block1's last conv share channels
+        assertThat(FilterPruning.group(g, g.node("conv0"))).containsExactlyInAnyOrder("conv0", "block1.conv2");
+        Graph s = new FilterPruning().apply(g, g.node("block1.conv2"), HALF);
+        assertThat(s.param("block1.conv1.weight").shape()).containsExactly(16, 8, 3, 3);
+        assertKeptChannelsUnchanged(g, s, kept(s, "conv0"), "conv0", "bn0", "relu0");
+        runs(s);
+        // the last stage feeds the classifier through global pooling
+        Graph t = new FilterPruning().apply(g, g.node("block3.conv2"), HALF);
+        assertThat(t.param("fc.weight").shape()).containsExactly(10, 32);
+        runs(t);
+        assertThat(new FilterPruning().unfitReason(g, g.node("fc"))).contains("model output");
+
+        // a default filter config prunes every layer once, groups at the rate of their first member
+        Compressor.Result all = Compressor.compress(g, "{\"default\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.5}}}");
+        assertThat(all.report().notes()).anyMatch(n -> n.startsWith("block1.conv2: filter-pruned with conv0"));
+        for (var n : all.graph().weightedNodes()) {
+            if (!n.name().equals("fc")) {
+                assertThat(all.graph().param(n.weightName()).dim(0)).as(n.name()).isEqualTo(g.param(n.weightName()).dim(0) / 2);
+            }
         }
-        // block1.conv2 keeps its filters (it feeds an add) but loses the inputs block1.conv1 no longer makes
-        assertThat(r.graph().param("block1.conv2.weight").shape()).containsExactly(16, 8, 3, 3);
-        assertThat(r.report().layer("block1.conv2").scheme()).isEqualTo("none");
-        assertThat(r.graph().param("fc.weight").shape()).containsExactly(10, 64);
-        runs(r.graph());
-        // listed explicitly: skipped with a note, not an error
-        Compressor.Result listed = Compressor.compress(g, "{\"layers\": {\"block1.conv2\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.5}}}}");
-        assertThat(listed.report().notes()).anyMatch(s -> s.startsWith("block1.conv2: filter pruning skipped") && s.contains("residual add"));
-        assertThat(listed.report().layer("block1.conv2").note()).contains("residual add");
+        assertThat(all.graph().param("fc.weight").shape()).containsExactly(10, 32);
+        runs(all.graph());
+        // only one member listed: the other follows, and the report says so
+        Compressor.Result one = Compressor.compress(g, "{\"layers\": {\"block1.conv2\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.25}}}}");
+        assertThat(one.report().layer("conv0").scheme()).isEqualTo("filter");
+        assertThat(one.report().layer("conv0").note()).contains("filter-pruned with block1.conv2");
+        assertThat(one.graph().param("conv0.weight").dim(0)).isEqualTo(12);
+        // listed but impossible (the classifier): skipped with a note, not an error
+        Compressor.Result out = Compressor.compress(g, "{\"layers\": {\"fc\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.5}}}}");
+        assertThat(out.report().layer("fc").note()).contains("filter pruning skipped").contains("model output");
     }
 
     @Test
@@ -127,8 +147,8 @@ class FilterPruningTest {
         assertThat(c.param("pw2.weight").shape()).containsExactly(64, 16, 1, 1);
         assertKeptChannelsUnchanged(g, c, kept, "pw1", "pw1_bn", "pw1_relu", "dw2", "dw2_bn", "dw2_relu");
 
-        Compressor.Result r = Compressor.compress(g, "{\"default\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.25}}}");
-        Graph all = r.graph();
+        Compressor.Result res = Compressor.compress(g, "{\"default\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 0.25}}}");
+        Graph all = res.graph();
         assertThat(((Layer.Conv2d) all.node("conv0").layer()).outChannels()).isEqualTo(12);
         assertThat(((Layer.Conv2d) all.node("dw1").layer()).groups()).isEqualTo(12);
         assertThat(((Layer.Conv2d) all.node("pw4").layer()).outChannels()).isEqualTo(96);
