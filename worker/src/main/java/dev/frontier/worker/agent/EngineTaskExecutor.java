@@ -2,16 +2,32 @@ package dev.frontier.worker.agent;
 
 /** Runs PROFILE, BUILD and MEASURE tasks with the engine, compiler and measurement packages. */
 public final class EngineTaskExecutor implements TaskExecutor {
-    private final AgentConfig config;
-    private final CoordinatorClient client;
+    private final ProfileTask profile;
+    private final BuildTask build;
+    private final MeasureTask measure;
+    private final DeviceLock deviceLock;
 
     public EngineTaskExecutor(AgentConfig config, CoordinatorClient client) {
-        this.config = config;
-        this.client = client;
+        ArtifactCache cache = new ArtifactCache(config.workDir().resolve("cache"), client);
+        ModelLoader models = new ModelLoader(cache);
+        this.deviceLock = new DeviceLock(config.workDir().resolve("device.lock"));
+        this.profile = new ProfileTask(models);
+        this.build = new BuildTask(models, cache, config);
+        this.measure = new MeasureTask(cache, deviceLock, config);
     }
 
     @Override
     public TaskResult execute(Lease lease, Progress progress) throws TaskFailure {
-        throw new TaskFailure("UNSUPPORTED", "task kind " + lease.kind() + " is not wired yet", false);
+        return switch (lease.kind()) {
+            case "PROFILE" -> profile.run(lease, progress);
+            case "BUILD" -> {
+                // builds share the device: they only wait while a measurement owns it
+                try (DeviceLock.Held held = deviceLock.shared()) {
+                    yield build.run(lease, progress);
+                }
+            }
+            case "MEASURE" -> measure.run(lease, progress);
+            default -> throw new TaskFailure("UNSUPPORTED", "unknown task kind " + lease.kind(), false);
+        };
     }
 }

@@ -34,6 +34,10 @@ public final class AgentCommand implements Command {
                   --heartbeat S       lease/device heartbeat period (default 10)
                   --measure-timeout S watchdog for one measurement (default 600)
                   --max-tasks N       exit after N tasks (default: run until stopped)
+                  --measure-threads N threads a measurement runs with (default 1; stated in results)
+                  --eval-limit N      evaluate on the first N test images only (default: all; for
+                                      quick tests; results say how many images were used)
+                  --train-limit N     fine-tune on the first N training images only (default: all)
                 """;
     }
 
@@ -56,7 +60,8 @@ public final class AgentCommand implements Command {
         }
         Path workDir = Path.of(args.string("work-dir", System.getProperty("user.home") + "/.frontier/worker"));
         AgentConfig config = new AgentConfig(url, token, device, roles, workDir, args.integer("lease-wait", 20),
-                args.integer("heartbeat", 10), args.integer("measure-timeout", 600), args.integer("max-tasks", 0));
+                args.integer("heartbeat", 10), args.integer("measure-timeout", 600), args.integer("max-tasks", 0),
+                args.integer("measure-threads", 1), args.integer("eval-limit", 0), args.integer("train-limit", 0));
         args.rejectUnknown();
 
         CoordinatorClient client = new CoordinatorClient(url, token);
