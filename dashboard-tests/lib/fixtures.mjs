@@ -96,9 +96,69 @@ export function latencyMetrics(build, seq, { estimated = false } = {}) {
 }
 
 /**
- * Seeds one job and works it to the end as a simulated worker. Returns ids for the tests.
- * opts: { maxTrials, failSeq (a trial seq whose BUILD fails), estimatedSeq (a trial seq whose latency is estimated) }
+ * A simulated worker on the lease API (UI fixture): leases whatever is queued for its device and
+ * completes it with the made-up metrics above. failSeq: a trial seq whose BUILD fails for good;
+ * estimatedSeq: a trial seq whose latency is reported as estimated.
  */
+export class FixtureWorker {
+  constructor(api, { workerId, deviceId, failSeq = -1, estimatedSeq = -1 }) {
+    Object.assign(this, { api, workerId, deviceId, failSeq, estimatedSeq });
+    this.builds = new Map(); // trialId -> build metrics
+  }
+
+  static async register(api, deviceId, opts = {}) {
+    const worker = await api.post('/api/v1/workers', { name: opts.name || 'fixture-worker', deviceId, roles: ['build', 'measure'] });
+    return new FixtureWorker(api, { ...opts, workerId: worker.id, deviceId });
+  }
+
+  // One lease round; returns how many leases were handled.
+  async step({ max = 8, waitSeconds = 1 } = {}) {
+    await this.api.post(`/api/v1/devices/${this.deviceId}/heartbeat`);
+    const batch = await this.api.post('/api/v1/leases', { workerId: this.workerId, max, waitSeconds });
+    const leases = (batch && batch.leases) || [];
+    for (const lease of leases) await this.handle(lease);
+    return leases.length;
+  }
+
+  async handle(lease) {
+    const { api, workerId } = this;
+    const done = (result, artifactSha256) => api.post(`/api/v1/leases/${lease.id}/complete`, { workerId, result, artifactSha256 });
+    if (lease.kind === 'PROFILE') return done(profileResult());
+    const trial = await api.get(`/api/v1/trials/${lease.trialId}`);
+    if (lease.kind === 'BUILD') {
+      if (trial.seq === this.failSeq) {
+        return api.post(`/api/v1/leases/${lease.id}/fail`, {
+          workerId, retryable: false, errorKind: 'COMPILE_ERROR',
+          reason: 'fixture: pattern kernel for conv2 needs 3x3 weights after filter pruning; compile aborted',
+        });
+      }
+      const m = buildMetrics({ ...trial, config: lease.config || trial.config, fidelity: lease.fidelity ?? trial.fidelity });
+      this.builds.set(trial.id, m);
+      const sha = await api.uploadArtifact(Buffer.from(`FRART fixture artifact of trial ${trial.id} seq ${trial.seq}\n`));
+      const { _structured, ...metrics } = m;
+      return done(metrics, sha);
+    }
+    if (lease.kind === 'MEASURE') {
+      const m = this.builds.get(trial.id) || buildMetrics(trial);
+      return done(latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq }));
+    }
+    throw new Error(`fixture worker: unknown lease kind ${lease.kind}`);
+  }
+
+  // Works until the job ends (or the deadline passes).
+  async finish(jobId, { timeoutMs = 120_000, log = () => {} } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (let round = 1; ; round++) {
+      if (Date.now() > deadline) throw new Error(`fixture worker: job ${jobId} did not finish within ${timeoutMs / 1000} s`);
+      const n = await this.step();
+      const j = await this.api.get(`/api/v1/jobs/${jobId}`);
+      if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.state)) return j;
+      if (!n && round % 10 === 0) log(`waiting for work: ${j.state} ${JSON.stringify(j.progress)}`);
+    }
+  }
+}
+
+/** Seeds devices, a model and one job, and works the job to the end. Returns ids for the tests. */
 export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, estimatedSeq = 5, log = () => {} } = {}) {
   const api = new Api(base, token);
   const device = await api.post('/api/v1/devices', {
@@ -111,55 +171,14 @@ export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, esti
   });
   await api.post(`/api/v1/devices/${device.id}/heartbeat`);
   const model = await api.uploadModel({ name: 'fixture-mnist-cnn', bytes: Buffer.from('FRIR fixture model for dashboard tests; any bytes are accepted on upload\n') });
-  const worker = await api.post('/api/v1/workers', { name: 'fixture-worker', deviceId: device.id, roles: ['build', 'measure'] });
+  const worker = await FixtureWorker.register(api, device.id, { failSeq, estimatedSeq });
   const job = await api.post('/api/v1/jobs', {
     modelId: model.id, deviceIds: [device.id], latencyTargetMs: 1.6, maxAccuracyDrop: 2.5,
     strategy: 'random', seed: 7, budget: { maxTrials }, fidelity: { min: 0.25, max: 1 },
   });
   log(`seeded device ${device.id}, model ${model.id}, job ${job.id}`);
-
-  const builds = new Map(); // trialId -> build metrics
-  const deadline = Date.now() + 120_000;
-  let idle = 0;
-  for (;;) {
-    if (Date.now() > deadline) throw new Error('fixture worker: the job did not finish within 120 s');
-    await api.post(`/api/v1/devices/${device.id}/heartbeat`);
-    const batch = await api.post('/api/v1/leases', { workerId: worker.id, max: 8, waitSeconds: 1 });
-    const leases = (batch && batch.leases) || [];
-    for (const lease of leases) await handle(lease);
-    const j = await api.get(`/api/v1/jobs/${job.id}`);
-    if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.state)) {
-      log(`job ${j.state}: ${JSON.stringify(j.progress)}`);
-      if (j.state !== 'COMPLETED') throw new Error(`fixture job ended ${j.state}: ${j.error || ''}`);
-      break;
-    }
-    idle = leases.length ? 0 : idle + 1;
-    if (idle > 0 && idle % 10 === 0) log(`waiting for work: ${JSON.stringify(j.progress)}`);
-  }
-
-  async function handle(lease) {
-    const done = (result, artifactSha256) => api.post(`/api/v1/leases/${lease.id}/complete`, { workerId: worker.id, result, artifactSha256 });
-    if (lease.kind === 'PROFILE') return done(profileResult());
-    const trial = await api.get(`/api/v1/trials/${lease.trialId}`);
-    if (lease.kind === 'BUILD') {
-      if (trial.seq === failSeq) {
-        return api.post(`/api/v1/leases/${lease.id}/fail`, {
-          workerId: worker.id, retryable: false, errorKind: 'COMPILE_ERROR',
-          reason: 'fixture: pattern kernel for conv2 needs 3x3 weights after filter pruning; compile aborted',
-        });
-      }
-      const m = buildMetrics({ ...trial, config: lease.config || trial.config, fidelity: lease.fidelity ?? trial.fidelity });
-      builds.set(trial.id, m);
-      const sha = await api.uploadArtifact(Buffer.from(`FRART fixture artifact of trial ${trial.id} seq ${trial.seq}\n`));
-      const { _structured, ...metrics } = m;
-      return done(metrics, sha);
-    }
-    if (lease.kind === 'MEASURE') {
-      const m = builds.get(trial.id) || buildMetrics(trial);
-      return done(latencyMetrics(m, trial.seq, { estimated: trial.seq === estimatedSeq }));
-    }
-    throw new Error(`fixture worker: unknown lease kind ${lease.kind}`);
-  }
-
-  return { deviceId: device.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id, workerId: worker.id };
+  const end = await worker.finish(job.id, { log });
+  log(`job ${end.state}: ${JSON.stringify(end.progress)}`);
+  if (end.state !== 'COMPLETED') throw new Error(`fixture job ended ${end.state}: ${end.error || ''}`);
+  return { api, worker, deviceId: device.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id };
 }

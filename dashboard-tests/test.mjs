@@ -1,0 +1,408 @@
+// Browser tests of the dashboard against a running coordinator (DASHBOARD_BASE_URL), seeded here
+// through the public API with UI fixtures (lib/fixtures.mjs). Run through ./run.sh, which starts
+// the coordinator from its jar.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seed } from './lib/fixtures.mjs';
+import { Suite, launch, assert, assertEqual } from './lib/harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ART = process.env.DASHBOARD_ARTIFACTS || path.join(here, 'artifacts');
+const base = (process.env.DASHBOARD_BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const origin = new URL(base).origin;
+const LAPTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+async function waitFor(fn, { timeout = 10_000, message = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { last = e; }
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${message} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const num = (s) => {
+  const m = /-?\d[\d,]*(\.\d+)?/.exec(s || '');
+  return m ? Number(m[0].replace(/,/g, '')) : NaN;
+};
+
+function checkOrder(values, dir, what) {
+  const vals = values.filter((v) => !Number.isNaN(v));
+  const blanksLast = values.slice(vals.length).every((v) => Number.isNaN(v));
+  assert(blanksLast, `${what}: blank cells sort last (${values.join(', ')})`);
+  for (let i = 1; i < vals.length; i++) {
+    assert(dir > 0 ? vals[i - 1] <= vals[i] : vals[i - 1] >= vals[i], `${what} sorted ${dir > 0 ? 'ascending' : 'descending'}: ${vals.join(', ')}`);
+  }
+  assert(vals.length >= 2, `${what}: at least two values to sort`);
+}
+
+console.log(`dashboard tests against ${base}`);
+console.log('seeding UI fixtures through the public API (simulated worker)…');
+const fx = await seed(base, { log: (m) => console.log(`  fixture: ${m}`) });
+const { api } = fx;
+const trials = (await api.get(`/api/v1/jobs/${fx.jobId}/trials?size=500&sort=seq`)).items;
+const frontier = await api.get(`/api/v1/jobs/${fx.jobId}/frontier`);
+const measured = trials.filter((t) => Number.isFinite(t.accuracy) && (t.measurements || []).some((m) => m.deviceId === fx.deviceId));
+const deviceFrontier = frontier.devices.find((d) => d.deviceId === fx.deviceId);
+const failedTrial = trials.find((t) => t.state === 'FAILED');
+const estimatedTrial = trials.find((t) => (t.measurements || []).some((m) => m.metrics && m.metrics.estimated === true));
+console.log(`  fixture: ${trials.length} trials, ${measured.length} measured on the device, ${deviceFrontier.points.length} on the frontier`);
+
+const { context, close } = await launch({ viewport: LAPTOP });
+const foreign = [];
+await context.route('**/*', (route) => {
+  const url = new URL(route.request().url());
+  if (url.origin !== origin && url.protocol !== 'data:' && url.protocol !== 'blob:') {
+    foreign.push(url.href);
+    return route.abort();
+  }
+  return route.continue();
+});
+const page = await context.newPage();
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(e.message));
+let current = page;
+
+const go = async (hash, p = page) => {
+  await p.goto(`${base}/${hash}`);
+  await p.locator('main h1').first().waitFor();
+};
+
+const suite = new Suite('dashboard', ART);
+let createdJobId = null;
+
+suite.test('jobs list shows the seeded job with state, progress and best point', async () => {
+  await go('#/jobs');
+  const row = page.locator(`tr[data-job-id="${fx.jobId}"]`);
+  await row.waitFor();
+  await waitFor(async () => (await row.textContent()).includes('COMPLETED'), { message: 'COMPLETED state in the row' });
+  const text = await row.textContent();
+  assert(text.includes(`${trials.filter((t) => t.state === 'DONE').length}/${trials.length}`), `progress done/total in "${text}"`);
+  assert(text.includes('1 failed'), `failed count in "${text}"`);
+  assert(text.includes('fixture-mnist-cnn'), 'model name');
+  await waitFor(async () => !(await row.locator('td[data-label="Best point"]').textContent()).includes('none yet'), { message: 'best point filled in' });
+});
+
+suite.test('frontier plot shows one point per measured trial, frontier highlighted, target and floor drawn', async () => {
+  await go(`#/jobs/${fx.jobId}`);
+  const card = page.locator(`[data-testid=device-frontier][data-device-id="${fx.deviceId}"]`);
+  await card.locator('[data-testid=plot-point]').first().waitFor();
+  const points = card.locator('[data-testid=plot-point]');
+  await waitFor(async () => (await points.count()) === measured.length, { message: `${measured.length} plot points` });
+  assertEqual(await points.count(), deviceFrontier.measured, 'plot points = DeviceFrontier.measured');
+  assertEqual(await card.locator('[data-testid=plot-point][data-frontier=true]').count(), deviceFrontier.points.length, 'highlighted frontier points');
+  const ids = new Set(await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-trial-id'))));
+  for (const t of measured) assert(ids.has(t.id), `trial #${t.seq} plotted`);
+  assert(!ids.has(failedTrial.id), 'failed trial not plotted');
+  assertEqual(await card.locator('[data-testid=latency-target-line]').count(), 1, 'latency target line');
+  assertEqual(await card.locator('[data-testid=accuracy-floor-line]').count(), frontier.accuracyFloor != null ? 1 : 0, 'accuracy floor line');
+  if (deviceFrontier.recommended) {
+    assertEqual(await card.locator('[data-testid=recommended-marker]').count(), 1, 'recommended marker');
+    assert((await card.locator('.pt-recommended').getAttribute('data-trial-id')) === deviceFrontier.recommended.trialId, 'recommended point is the API one');
+  }
+  if (deviceFrontier.points.length > 1) assert(await card.locator('[data-testid=frontier-line]').count() === 1, 'frontier line');
+  assertEqual((await card.locator('[data-testid=measured-count]').textContent()).trim(), String(deviceFrontier.measured), 'measured count shown');
+});
+
+suite.test('plot points are keyboard-focusable, show the configuration on focus, Enter opens the trial', async () => {
+  await go(`#/jobs/${fx.jobId}`);
+  const card = page.locator(`[data-testid=device-frontier][data-device-id="${fx.deviceId}"]`);
+  await card.locator('[data-testid=plot-point]').first().waitFor();
+  // Tab from the heading until a plot point has focus: points must be reachable by keyboard alone
+  await page.locator('main h1').focus();
+  let onPoint = false;
+  for (let i = 0; i < 40 && !onPoint; i++) {
+    await page.keyboard.press('Tab');
+    onPoint = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-testid') === 'plot-point');
+  }
+  assert(onPoint, 'a plot point is reachable with Tab');
+  const tip = card.locator('.plot-tip');
+  await tip.waitFor({ state: 'visible' });
+  const firstId = await page.evaluate(() => document.activeElement.getAttribute('data-trial-id'));
+  const t = trials.find((x) => x.id === firstId);
+  const tipText = await tip.textContent();
+  assert(tipText.includes(`Trial #${t.seq}`) && tipText.includes('Accuracy') && tipText.includes('Latency'), `tooltip content: ${tipText}`);
+  assert(tipText.includes(t.config && Object.keys(t.config).length ? (t.config.layers ? Object.keys(t.config.layers)[0] : 'default') : 'dense baseline'), `tooltip shows the configuration: ${tipText}`);
+  await page.keyboard.press('ArrowRight');
+  const nextId = await page.evaluate(() => document.activeElement.getAttribute('data-trial-id'));
+  if (measured.length > 1) assert(nextId && nextId !== firstId, 'ArrowRight moves to another point');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(new RegExp(`#/trials/${nextId}$`));
+  await page.locator('h1', { hasText: 'Trial #' }).waitFor();
+});
+
+suite.test('clicking a plot point opens its trial; the trial page shows metrics and the artifact link', async () => {
+  await go(`#/jobs/${fx.jobId}`);
+  const rec = deviceFrontier.recommended || deviceFrontier.points[0];
+  const pt = page.locator(`[data-testid=plot-point][data-trial-id="${rec.trialId}"]`);
+  await pt.waitFor();
+  await pt.hover();
+  await page.locator('.plot-tip').waitFor({ state: 'visible' });
+  await pt.click();
+  await page.waitForURL(new RegExp(`#/trials/${rec.trialId}$`));
+  const body = page.locator('main');
+  await body.locator('text=Latency per device').waitFor();
+  const text = await body.textContent();
+  assert(text.includes('MEASURED'.toLowerCase()) || text.toLowerCase().includes('measured'), 'accuracy marked as measured');
+  const link = body.locator('a.artifact-link');
+  assertEqual(await link.getAttribute('href'), `/api/v1/trials/${rec.trialId}/artifact`, 'artifact link');
+  const res = await page.request.get(`${base}/api/v1/trials/${rec.trialId}/artifact`);
+  assertEqual(res.status(), 200, 'artifact downloads');
+  assert((await res.text()).startsWith('FRART fixture artifact'), 'artifact bytes are the fixture ones');
+});
+
+suite.test('trial table sorts by column (headers and the Sort by control)', async () => {
+  await go(`#/jobs/${fx.jobId}`);
+  const table = page.locator('[data-testid=trial-table]');
+  await table.locator('tbody tr[data-trial-id]').first().waitFor();
+  await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === trials.length, { message: 'all trials listed' });
+  const col = async (key) => (await table.locator(`tbody td[data-col="${key}"]`).allTextContents()).map(num);
+  const header = (key) => table.locator(`button[data-sort-key="${key}"]`);
+  const th = (key) => table.locator('th', { has: page.locator(`button[data-sort-key="${key}"]`) });
+
+  await header('accuracy').click();
+  assertEqual(await th('accuracy').getAttribute('aria-sort'), 'ascending', 'aria-sort after one click');
+  checkOrder(await col('accuracy'), 1, 'accuracy');
+  await header('accuracy').press('Enter'); // keyboard works on the header button too
+  assertEqual(await th('accuracy').getAttribute('aria-sort'), 'descending', 'aria-sort after two clicks');
+  checkOrder(await col('accuracy'), -1, 'accuracy');
+  const latKey = `lat:${fx.deviceId}`;
+  await header(latKey).click();
+  checkOrder(await col(latKey), 1, 'latency');
+  await header('sizeBytes').click();
+  assertEqual(await th('accuracy').getAttribute('aria-sort'), 'none', 'only one column sorted');
+  await page.selectOption('#trials-sort', 'seq');
+  await page.click('#trials-sort-dir');
+  checkOrder(await col('seq'), -1, 'seq via Sort by');
+});
+
+suite.test('trial table filters by state and text; failed trials show reason and kind; fidelity and estimated latency shown', async () => {
+  await go(`#/jobs/${fx.jobId}`);
+  const table = page.locator('[data-testid=trial-table]');
+  await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === trials.length, { message: 'all trials listed' });
+  await page.selectOption('#trials-state', 'FAILED');
+  await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === 1, { message: 'one failed trial' });
+  const failedRow = table.locator(`tr[data-trial-id="${failedTrial.id}"]`);
+  const ft = await failedRow.textContent();
+  assert(ft.includes('COMPILE_ERROR') && ft.includes(failedTrial.error.slice(0, 30)), `failed row shows kind and reason: ${ft}`);
+  await page.selectOption('#trials-state', '');
+  await page.fill('#trials-text', 'COMPILE_ERROR');
+  await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === 1, { message: 'text filter' });
+  await page.fill('#trials-text', 'no-such-thing-xyz');
+  await table.locator('text=No trial matches the filter.').waitFor();
+  await page.fill('#trials-text', '');
+  await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === trials.length, { message: 'filter cleared' });
+  const estRow = table.locator(`tr[data-trial-id="${estimatedTrial.id}"] td[data-col="lat:${fx.deviceId}"]`);
+  assert((await estRow.textContent()).toLowerCase().includes('estimated'), 'estimated latency labelled');
+  const other = measured.find((t) => t.id !== estimatedTrial.id);
+  assert(!(await table.locator(`tr[data-trial-id="${other.id}"] td[data-col="lat:${fx.deviceId}"]`).textContent()).toLowerCase().includes('estimated'), 'measured latency not labelled estimated');
+  const fid = await table.locator(`tr[data-trial-id="${other.id}"] td[data-col="fidelity"]`).textContent();
+  assertEqual(num(fid), other.fidelity, 'fidelity shown');
+  assertEqual(await table.locator(`tr[data-trial-id="${other.id}"] a.artifact-link`).getAttribute('href'), `/api/v1/trials/${other.id}/artifact`, 'artifact link per trial');
+});
+
+suite.test('an invalid job form shows client-side errors next to the fields', async () => {
+  await go('#/jobs/new');
+  await page.locator('#job-form').waitFor();
+  await page.fill('#f-latency', '');
+  await page.fill('#f-fid-min', '2');
+  await page.fill('#f-fid-max', '1');
+  await page.fill('#f-seed', '1.5');
+  await page.click('#f-submit');
+  for (const id of ['f-model', 'f-devices', 'f-latency', 'f-fid-max', 'f-seed']) {
+    const err = page.locator(`#${id}-error`);
+    assert(await err.isVisible(), `error shown for ${id}`);
+    assert((await err.textContent()).length > 3, `error text for ${id}`);
+    assertEqual(await page.locator(`#${id}`).getAttribute('aria-invalid'), 'true', `${id} aria-invalid`);
+  }
+  assert(await page.locator('#form-errors').isVisible(), 'error summary shown');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assertEqual(focused, 'f-model', 'focus moves to the first invalid field');
+  assert(/#\/jobs\/new/.test(page.url()), 'stays on the form');
+  await page.screenshot({ path: path.join(ART, 'laptop-new-job-errors.png'), fullPage: true });
+});
+
+suite.test('server problem+json errors are shown next to the offending field', async () => {
+  await go('#/jobs/new?novalidate'); // client checks off: let the coordinator judge
+  await page.locator('#job-form').waitFor();
+  await page.selectOption('#f-model', fx.modelId);
+  await page.check(`#f-devices input[value="${fx.deviceId}"]`);
+  await page.fill('#f-latency', '-5');
+  await page.fill('#f-max-trials', '0');
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/jobs') && r.request().method() === 'POST'),
+    page.click('#f-submit'),
+  ]);
+  assertEqual(resp.status(), 400, 'server rejects the job');
+  const problem = await resp.json();
+  await page.locator('#f-latency-error').waitFor({ state: 'visible' });
+  const fields = (problem.errors || []).map((e) => e.field).concat(problem.field ? [problem.field] : []);
+  assert(fields.includes('latencyTargetMs'), `problem names latencyTargetMs: ${JSON.stringify(problem)}`);
+  const latMsg = (problem.errors || []).find((e) => e.field === 'latencyTargetMs');
+  assert((await page.locator('#f-latency-error').textContent()).includes(latMsg ? latMsg.message : problem.detail), 'server message next to the latency field');
+  if (fields.includes('budget.maxTrials')) assert(await page.locator('#f-max-trials-error').isVisible(), 'server message next to max trials');
+  assert((await page.locator('#form-errors').textContent()).includes('400'), 'summary names the refusal');
+});
+
+suite.test('a job can be submitted from the form and its page follows live progress', async () => {
+  await go('#/jobs/new');
+  await page.locator('#job-form').waitFor();
+  await page.selectOption('#f-model', fx.modelId);
+  await page.check(`#f-devices input[value="${fx.deviceId}"]`);
+  await page.fill('#f-latency', '2.5');
+  await page.fill('#f-drop', '1.5');
+  await page.fill('#f-max-trials', '6');
+  await page.fill('#f-seed', '42');
+  await page.fill('#f-fid-min', '0.5');
+  await page.fill('#f-fid-max', '2');
+  await page.click('#f-submit');
+  await page.waitForURL(/#\/jobs\/[0-9a-f-]{36}$/);
+  createdJobId = /#\/jobs\/([0-9a-f-]{36})$/.exec(page.url())[1];
+  const job = await api.get(`/api/v1/jobs/${createdJobId}`);
+  assertEqual(job.latencyTargetMs, 2.5, 'latency target stored');
+  assertEqual(job.maxAccuracyDrop, 1.5, 'max drop stored');
+  assertEqual(job.budget.maxTrials, 6, 'max trials stored');
+  assertEqual(job.seed, 42, 'seed stored');
+  assertEqual(job.fidelity.min, 0.5, 'fidelity min stored');
+  assertEqual(job.deviceIds.join(), fx.deviceId, 'devices stored');
+  await page.locator('[data-testid=job-state] .badge').waitFor();
+  // the simulated worker completes one trial while the page is open: it must appear without a reload
+  const card = page.locator(`[data-testid=device-frontier][data-device-id="${fx.deviceId}"]`);
+  await card.waitFor();
+  assertEqual(await card.locator('[data-testid=plot-point]').count(), 0, 'no points yet');
+  await waitFor(async () => {
+    await fx.worker.step({ max: 1, waitSeconds: 0 });
+    const p = (await api.get(`/api/v1/jobs/${createdJobId}`)).progress || {};
+    return (p.done || 0) >= 1;
+  }, { timeout: 30_000, message: 'one trial done by the fixture worker' });
+  await waitFor(async () => (await card.locator('[data-testid=plot-point]').count()) >= 1, { timeout: 8_000, message: 'the new point appears by polling' });
+  await waitFor(async () => num(await page.locator('[data-testid=job-progress] [data-testid=progress-done]').textContent()) >= 1, { timeout: 8_000, message: 'progress updates by polling' });
+});
+
+suite.test('cancel asks for confirmation, then cancels the job', async () => {
+  assert(createdJobId, 'a job was created by the previous test');
+  const state = (await api.get(`/api/v1/jobs/${createdJobId}`)).state;
+  assert(['PROFILING', 'RUNNING'].includes(state), `job still running (${state})`);
+  await go(`#/jobs/${createdJobId}`);
+  const btn = page.locator('#cancel-job');
+  await btn.waitFor({ state: 'visible' });
+  await btn.click();
+  const dialog = page.locator('#confirm-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  await page.click('#confirm-no');
+  await dialog.waitFor({ state: 'hidden' });
+  assert(['PROFILING', 'RUNNING'].includes((await api.get(`/api/v1/jobs/${createdJobId}`)).state), 'keeping does not cancel');
+  await btn.click();
+  await dialog.waitFor({ state: 'visible' });
+  await page.click('#confirm-yes');
+  await page.locator('[data-testid=job-state]', { hasText: 'CANCELLED' }).waitFor();
+  assertEqual((await api.get(`/api/v1/jobs/${createdJobId}`)).state, 'CANCELLED', 'job cancelled on the server');
+  await btn.waitFor({ state: 'hidden' });
+});
+
+suite.test('devices view shows online/offline, last heartbeat and hardware', async () => {
+  await fx.api.post(`/api/v1/devices/${fx.deviceId}/heartbeat`);
+  await go('#/devices');
+  const on = page.locator(`[data-device-id="${fx.deviceId}"]`);
+  const off = page.locator(`[data-device-id="${fx.offlineDeviceId}"]`);
+  await on.waitFor();
+  assertEqual((await on.locator('[data-testid=device-status]').textContent()).trim(), 'online', 'online device');
+  assertEqual((await off.locator('[data-testid=device-status]').textContent()).trim(), 'offline', 'offline device');
+  const text = await on.textContent();
+  assert(/just now|\d+ s ago/.test(text), `relative heartbeat time: ${text}`);
+  assert(text.includes('Fixture CPU 8-core') && text.includes('256 bit') && text.includes('amd64'), 'hardware profile');
+  assert((await off.textContent()).includes('never'), 'never heartbeated');
+});
+
+suite.test('a 401 asks for a token, stores it and sends it as a bearer token', async () => {
+  const p = await context.newPage();
+  current = p;
+  const seen = [];
+  // the coordinator under test runs without FRONTIER_TOKEN: this page plays a token-protected one
+  await p.route('**/api/v1/**', (route) => {
+    const auth = route.request().headers().authorization || '';
+    seen.push(auth);
+    if (auth !== 'Bearer fixture-token') {
+      return route.fulfill({ status: 401, contentType: 'application/problem+json', headers: { 'WWW-Authenticate': 'Bearer' },
+        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'missing or wrong bearer token' }) });
+    }
+    return route.continue();
+  });
+  try {
+    await p.goto(`${base}/#/devices`);
+    await p.locator('#token-dialog').waitFor({ state: 'visible' });
+    assert(await p.locator('label[for=token-input]').isVisible(), 'token input labelled');
+    await p.fill('#token-input', 'fixture-token');
+    await p.click('#token-dialog button[value=save]');
+    await p.locator(`[data-device-id="${fx.deviceId}"]`).waitFor();
+    assert(seen.includes('Bearer fixture-token'), 'bearer token sent after entering it');
+    assertEqual(await p.evaluate(() => localStorage.getItem('frontier.token')), 'fixture-token', 'token stored');
+  } finally {
+    await p.evaluate(() => localStorage.removeItem('frontier.token')).catch(() => {});
+    await p.close();
+    current = page;
+  }
+});
+
+suite.test('controls are labelled and keyboard-reachable', async () => {
+  for (const hash of ['#/jobs/new', `#/jobs/${fx.jobId}`, '#/jobs']) {
+    await go(hash);
+    await page.waitForTimeout(300);
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea')]
+      .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.id || el.name || el.outerHTML.slice(0, 60)));
+    assertEqual(unlabelled.join(', '), '', `unlabelled controls on ${hash}`);
+    const fakeButtons = await page.evaluate(() => [...document.querySelectorAll('main [onclick], main div[role=button]')].length);
+    assertEqual(fakeButtons, 0, `no click-only divs on ${hash}`);
+  }
+  await go(`#/jobs/${fx.jobId}`);
+  await page.locator('[data-testid=plot-point]').first().waitFor();
+  const pts = await page.locator('[data-testid=plot-point]').evaluateAll((els) => els.map((e) => [e.getAttribute('tabindex'), e.getAttribute('role'), e.getAttribute('aria-label')]));
+  assert(pts.every(([tab, role, label]) => (tab === '0' || tab === '-1') && role === 'button' && label && label.startsWith('Trial')), 'points focusable buttons with labels');
+  assertEqual(pts.filter(([tab]) => tab === '0').length, 1, 'one tab stop for the plot (arrow keys move between points)');
+});
+
+async function screenshots(viewport, prefix) {
+  await page.setViewportSize(viewport);
+  const shots = [
+    ['jobs', '#/jobs'], ['job', `#/jobs/${fx.jobId}`], ['new-job', '#/jobs/new'], ['devices', '#/devices'],
+    ['trial', `#/trials/${(deviceFrontier.recommended || deviceFrontier.points[0]).trialId}`],
+  ];
+  for (const [name, hash] of shots) {
+    await go(hash);
+    await page.waitForTimeout(700); // first poll drawn
+    if (name === 'job') await page.locator('[data-testid=plot-point]').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `${prefix} ${name}: no horizontal page scroll (overflow ${overflow}px)`);
+    await page.screenshot({ path: path.join(ART, `${prefix}-${name}.png`), fullPage: true });
+  }
+  await go(`#/jobs/${fx.jobId}`);
+  const pt = page.locator('[data-testid=plot-point][tabindex="0"]');
+  await pt.waitFor();
+  await pt.scrollIntoViewIfNeeded();
+  await pt.focus();
+  await page.locator('.plot-tip').waitFor({ state: 'visible' });
+  await page.screenshot({ path: path.join(ART, `${prefix}-job-tooltip.png`) });
+}
+
+suite.test('laptop screenshots (1366 px) without horizontal overflow', () => screenshots(LAPTOP, 'laptop'));
+suite.test('phone screenshots (390 px) without horizontal overflow', () => screenshots(PHONE, 'phone'));
+
+suite.test('no script errors and nothing fetched from outside the coordinator', async () => {
+  assertEqual(pageErrors.join(' | '), '', 'uncaught page errors');
+  assertEqual(foreign.join(', '), '', 'requests to other origins');
+});
+
+let ok = false;
+try {
+  ok = await suite.run(() => current);
+} finally {
+  await close();
+}
+console.log(`artifacts (screenshots, junit.xml): ${ART}`);
+process.exit(ok ? 0 : 1);
