@@ -108,10 +108,15 @@ public class JobService {
         JobEntity job = jobs.lockById(id).orElseThrow(() -> ApiException.notFound("job", id));
         if (job.getState() == JobState.CANCELLED) return toDto(job, false);
         if (job.getState().isFinal()) throw ApiException.conflict("job " + id + " already " + job.getState());
+        boolean wasProfiling = job.getState() == JobState.PROFILING;
         job.moveTo(JobState.CANCELLED);
         trials.cancelUnfinished(id, false);
         tasks.cancelJob(id);
-        return toDto(job, false);
+        jobs.flush();
+        if (wasProfiling && jobs.findByModelIdAndState(job.getModelId(), JobState.PROFILING).isEmpty()) {
+            tasks.cancelQueuedProfile(job.getModelId());
+        }
+        return toDto(jobs.findById(id).orElseThrow(), false);
     }
 
     @Transactional(readOnly = true)

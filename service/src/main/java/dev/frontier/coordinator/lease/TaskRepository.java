@@ -24,6 +24,12 @@ interface TaskRepository extends JpaRepository<TaskEntity, Long> {
 
     @Modifying(clearAutomatically = true, flushAutomatically = true)
     @Query("UPDATE TaskEntity t SET t.state = dev.frontier.coordinator.lease.TaskState.CANCELLED, t.updatedAt = CURRENT_TIMESTAMP "
+            + "WHERE t.modelId = :modelId AND t.kind = dev.frontier.coordinator.lease.TaskKind.PROFILE "
+            + "AND t.state = dev.frontier.coordinator.lease.TaskState.QUEUED")
+    int cancelQueuedProfile(UUID modelId);
+
+    @Modifying(clearAutomatically = true, flushAutomatically = true)
+    @Query("UPDATE TaskEntity t SET t.state = dev.frontier.coordinator.lease.TaskState.CANCELLED, t.updatedAt = CURRENT_TIMESTAMP "
             + "WHERE t.trialId IN :trialIds AND t.state = dev.frontier.coordinator.lease.TaskState.QUEUED")
     int cancelQueuedByTrials(Collection<UUID> trialIds);
 }

@@ -54,6 +54,12 @@ public class TaskService {
         return tasks.cancelByJob(jobId, EnumSet.of(TaskState.QUEUED, TaskState.LEASED));
     }
 
+    /** When no job waits for a model's profile any more, its queued PROFILE task is dropped. */
+    @Transactional
+    public int cancelQueuedProfile(UUID modelId) {
+        return tasks.cancelQueuedProfile(modelId);
+    }
+
     @Transactional
     public int cancelQueued(Collection<UUID> trialIds) {
         return trialIds.isEmpty() ? 0 : tasks.cancelQueuedByTrials(trialIds);
