@@ -38,7 +38,7 @@ public final class ModelProfile {
             }
             l.put("params", params);
             l.put("macs", g.macs(n));
-            l.put("schemes", schemes(n, n == last));
+            l.put("prunable", schemes(n, n == last));
             layers.add(l);
         }
         Map<String, Object> p = new LinkedHashMap<>();

@@ -21,14 +21,14 @@ class ModelProfileTest {
         Map<String, Object> p = ModelProfile.of(g);
         assertThat(p.get("macs")).isEqualTo(g.totalMacs());
         assertThat(layer(p, "conv2").get("macs")).isEqualTo(28L * 28 * 32 * 32 * 9);
-        assertThat((List<String>) layer(p, "conv2").get("schemes")).contains("pattern", "connectivity", "filter");
-        assertThat((List<String>) layer(p, "fc1").get("schemes")).containsExactly("block", "filter", "unstructured");
-        assertThat((List<String>) layer(p, "fc2").get("schemes")).as("output layer keeps its classes")
+        assertThat((List<String>) layer(p, "conv2").get("prunable")).contains("pattern", "connectivity", "filter");
+        assertThat((List<String>) layer(p, "fc1").get("prunable")).containsExactly("block", "filter", "unstructured");
+        assertThat((List<String>) layer(p, "fc2").get("prunable")).as("output layer keeps its classes")
                 .doesNotContain("filter");
-        assertThat((List<String>) layer(p, "relu1").get("schemes")).isEmpty();
+        assertThat((List<String>) layer(p, "relu1").get("prunable")).isEmpty();
 
         Graph m = Zoo.mobilenet(1, 10);
-        assertThat((List<String>) layer(ModelProfile.of(m), "dw1").get("schemes")).containsExactly("unstructured");
-        assertThat((List<String>) layer(ModelProfile.of(m), "pw1").get("schemes")).doesNotContain("pattern");
+        assertThat((List<String>) layer(ModelProfile.of(m), "dw1").get("prunable")).containsExactly("unstructured");
+        assertThat((List<String>) layer(ModelProfile.of(m), "pw1").get("prunable")).doesNotContain("pattern");
     }
 }

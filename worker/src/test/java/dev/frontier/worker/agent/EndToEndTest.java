@@ -1,0 +1,112 @@
+package dev.frontier.worker.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.frontier.worker.compile.Artifact;
+import dev.frontier.worker.data.DataSplits;
+import dev.frontier.worker.data.Datasets;
+import dev.frontier.worker.measure.Accuracy;
+import dev.frontier.worker.model.Graph;
+import dev.frontier.worker.model.ModelFile;
+import dev.frontier.worker.model.Zoo;
+import dev.frontier.worker.train.TrainConfig;
+import dev.frontier.worker.train.Trainer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The whole product on one machine: the real coordinator process (embedded PostgreSQL), a real
+ * worker agent in this JVM, a small trained model and a subset of Fashion-MNIST. A job runs to
+ * completion, and the accuracy a trial reports is re-checked against its downloaded artifact.
+ */
+class EndToEndTest {
+    static final int EVAL_LIMIT = 500;
+
+    @Test
+    @Timeout(600)
+    void jobRunsToCompletionWithRealMeasurements(@TempDir Path tmp) throws Exception {
+        assumeThat(CoordinatorProcess.JAR).as("the service jar is built by the reactor before these tests").exists();
+        DataSplits data = Datasets.fashionMnist();
+        Graph model = Trainer.train(Zoo.lenet5(1, 10), data.train().subset(6000),
+                TrainConfig.baseline(1).withSeed(1), null);
+
+        try (CoordinatorProcess coordinator = new CoordinatorProcess(tmp.resolve("coordinator"))) {
+            CoordinatorClient api = new CoordinatorClient(coordinator.url, null);
+            AgentConfig cfg = new AgentConfig(coordinator.url, null, "e2e-device", List.of("build", "measure"),
+                    tmp.resolve("worker"), 2, 2, 300, 0, 1, EVAL_LIMIT, 2000);
+            Agent agent = new Agent(cfg, api, new EngineTaskExecutor(cfg, api));
+            agent.register();
+            Thread worker = new Thread(agent::run, "e2e-agent");
+            worker.start();
+            try {
+                JsonNode job = runJob(api, model, agent.deviceId());
+                assertThat(job.path("state").asString()).as(coordinator.tail()).isEqualTo("COMPLETED");
+                assertThat(job.path("progress").path("done").asInt()).isGreaterThanOrEqualTo(3);
+
+                JsonNode frontier = api.get("jobs/" + job.path("id").asString() + "/frontier");
+                JsonNode points = frontier.path("devices").path(0).path("points");
+                assertThat(points.size()).isPositive();
+                for (JsonNode p : points) {
+                    assertThat(p.path("latencyMs").asDouble()).isPositive();
+                    assertThat(p.path("accuracy").asDouble()).isBetween(10.0, 100.0);
+                }
+
+                // the reported accuracy is the artifact's: evaluate the downloaded bytes independently
+                String trialId = points.get(0).path("trialId").asString();
+                JsonNode trial = api.get("trials/" + trialId);
+                byte[] artifact = api.download("trials/" + trialId + "/artifact");
+                Accuracy.Result again = Accuracy.evaluate(Artifact.fromBytes(artifact), data.test(), EVAL_LIMIT, 1);
+                assertThat(again.accuracy()).isCloseTo(trial.path("accuracy").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+                assertThat(trial.path("measurements").path(0).path("metrics").path("estimated").asBoolean(true))
+                        .isFalse();
+            } finally {
+                agent.stop(5);
+                worker.join(30_000);
+            }
+        }
+    }
+
+    private static JsonNode runJob(CoordinatorClient api, Graph model, String deviceId) throws Exception {
+        Path f = Files.createTempFile("lenet", ".frir");
+        ModelFile.write(model, f);
+        ObjectNode ds = CoordinatorClient.object();
+        ds.put("name", "fashion-mnist");
+        ds.put("kind", "fashion-mnist");
+        api.post("datasets", ds);
+        JsonNode m = api.postMultipart("models", Map.of("name", "lenet-e2e", "format", "frontier-ir",
+                "inputShape", "1,28,28", "dataset", "fashion-mnist"), "lenet.frir", Files.readAllBytes(f));
+
+        ObjectNode job = CoordinatorClient.object();
+        job.put("modelId", m.path("id").asString());
+        job.putArray("deviceIds").add(deviceId);
+        job.put("latencyTargetMs", 50.0);
+        job.put("maxAccuracyDrop", 5.0);
+        job.put("seed", 3);
+        job.putObject("budget").put("maxTrials", 4);
+        ObjectNode fidelity = job.putObject("fidelity");
+        fidelity.put("min", 0.05);
+        fidelity.put("max", 0.1);
+        String id = api.post("jobs", job).path("id").asString();
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode j = api.get("jobs/" + id);
+            String state = j.path("state").asString();
+            if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("CANCELLED")) {
+                return j;
+            }
+            Thread.sleep(1000);
+        }
+        return api.get("jobs/" + id);
+    }
+}
