@@ -5,11 +5,29 @@ import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
 import { loading, errorBox } from './shared.js';
 
-const STRATEGIES = [{ value: 'random', label: 'Random' }];
+// Strategies come from the coordinator's own OpenAPI document when it serves one, so new ones
+// show up without a dashboard change; 'random' is the contract's baseline.
+const STRATEGY_LABELS = { random: 'Random', grid: 'Grid', nsga2: 'NSGA-II', 'nsga-ii': 'NSGA-II', greedy: 'Latency-guided greedy', 'latency-greedy': 'Latency-guided greedy' };
+const FALLBACK_STRATEGIES = ['random'];
+
+async function loadStrategies(signal) {
+  try {
+    const res = await fetch('/v3/api-docs', { signal, headers: { Accept: 'application/json' } });
+    if (!res.ok) return FALLBACK_STRATEGIES;
+    const doc = await res.json();
+    const schemas = (doc.components && doc.components.schemas) || {};
+    let prop = schemas.JobRequest && schemas.JobRequest.properties && schemas.JobRequest.properties.strategy;
+    if (prop && prop.$ref) prop = schemas[prop.$ref.split('/').pop()];
+    if (prop && prop.allOf && prop.allOf[0] && prop.allOf[0].$ref) prop = schemas[prop.allOf[0].$ref.split('/').pop()];
+    const values = prop && Array.isArray(prop.enum) ? prop.enum.filter((v) => typeof v === 'string') : [];
+    return values.length ? values : FALLBACK_STRATEGIES;
+  } catch {
+    return FALLBACK_STRATEGIES;
+  }
+}
 const OBJECTIVES = ['ACCURACY', 'LATENCY', 'SIZE'];
 const SCHEMES = ['pattern', 'connectivity', 'block', 'filter', 'unstructured', 'none'];
 const QUANT_BITS = [{ value: 0, label: 'float32' }, { value: 8, label: 'int8' }, { value: 4, label: 'int4' }];
-const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 // API path -> element id of the control that shows its error.
 const FIELD_IDS = {
@@ -51,11 +69,21 @@ export function render(root, _params, ctx) {
     h('div', { class: 'page-head' }, h('h1', null, 'New search job'), h('a', { href: '#/jobs' }, '← All jobs')),
     body);
 
+  const strategies = loadStrategies(ctx.signal); // may be slow the first time: fill the select when it lands
   Promise.all([api.models({ signal: ctx.signal }), api.devices({ signal: ctx.signal })])
-    .then(([models, devices]) => { if (ctx.active) replace(body, form(models || [], devices || [])); })
+    .then(([models, devices]) => {
+      if (!ctx.active) return;
+      replace(body, form(models || [], devices || [], FALLBACK_STRATEGIES));
+      strategies.then((list) => {
+        const sel = body.querySelector('#f-strategy');
+        if (!ctx.active || !sel || list.join() === FALLBACK_STRATEGIES.join()) return;
+        const chosen = sel.value;
+        replace(sel, list.map((s) => h('option', { value: s, selected: s === chosen }, STRATEGY_LABELS[s] || s)));
+      });
+    })
     .catch((e) => { if (ctx.active && e.name !== 'AbortError') replace(body, errorBox(e)); });
 
-  function form(models, devices) {
+  function form(models, devices, strategies) {
     const summary = h('div', { class: 'alert alert-error', role: 'alert', tabindex: '-1', id: 'form-errors', hidden: true });
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'f-submit' }, 'Start search');
     const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
@@ -76,7 +104,7 @@ export function render(root, _params, ctx) {
             'Percentage points below the baseline accuracy that are still acceptable.'))),
       h('fieldset', null, h('legend', null, 'Search'),
         h('div', { class: 'grid-2' },
-          field('f-strategy', 'Strategy', h('select', { id: 'f-strategy', name: 'strategy' }, STRATEGIES.map((s) => h('option', { value: s.value }, s.label)))),
+          field('f-strategy', 'Strategy', h('select', { id: 'f-strategy', name: 'strategy' }, strategies.map((s) => h('option', { value: s }, STRATEGY_LABELS[s] || s)))),
           field('f-seed', 'Seed', h('input', { id: 'f-seed', name: 'seed', type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: 'random' }), 'Optional integer; the same seed replays the same proposals.'),
           field('f-max-trials', 'Budget: max trials', h('input', { id: 'f-max-trials', name: 'maxTrials', type: 'number', inputmode: 'numeric', step: '1', min: '1', max: '1000000', value: '50' })),
           field('f-max-wall', 'Budget: max wall time (s)', h('input', { id: 'f-max-wall', name: 'maxWallSeconds', type: 'number', inputmode: 'numeric', step: '1', min: '1', placeholder: 'no limit' })),
@@ -187,7 +215,7 @@ export function readForm(form) {
   const seedRaw = val('f-seed');
   if (seedRaw !== '') {
     if (!/^-?\d+$/.test(seedRaw) || !Number.isSafeInteger(Number(seedRaw))) {
-      errors.push({ id: 'f-seed', message: `Seed must be a whole number between −${MAX_SEED} and ${MAX_SEED}.` });
+      errors.push({ id: 'f-seed', message: /^-?\d+$/.test(seedRaw) ? 'Seed is too large: use at most 15 digits.' : 'Seed must be a whole number, e.g. 42.' });
     } else request.seed = Number(seedRaw);
   }
 

@@ -111,7 +111,7 @@ export function render(root, { jobId }, ctx) {
       ['Strategy', job.strategy], ['Seed', job.seed],
       ['Objectives', (job.objectives || []).join(', ') || null],
       ['Budget', [b.maxTrials ? `${b.maxTrials} trials` : null, b.maxWallSeconds ? fmtDuration(b.maxWallSeconds) : null].filter(Boolean).join(', ') || null],
-      ['Fidelity', f.min != null || f.max != null ? `${fmtNum(f.min, 3)} – ${fmtNum(f.max, 3)} epochs` : null],
+      ['Fidelity', f.min != null || f.max != null ? `${fmtNum(f.min, 3)} – ${fmtNum(f.max, 3)} epoch${f.max === 1 ? '' : 's'}` : null],
       ['Created', timeEl(job.createdAt)], ['Finished', job.finishedAt ? timeEl(job.finishedAt) : null],
     ]));
   }

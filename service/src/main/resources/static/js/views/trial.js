@@ -46,7 +46,7 @@ export function render(root, { trialId }, ctx) {
           ['State', stateBadge(t.state)],
           ['Accuracy', Number.isFinite(t.accuracy) ? [fmtPct(t.accuracy), ' ', h('span', { class: 'tag' }, 'measured')] : null],
           ['Before fine-tuning', Number.isFinite(bm.accuracyBeforeFineTune) ? fmtPct(bm.accuracyBeforeFineTune) : null],
-          ['Fidelity', t.fidelity != null ? `${fmtNum(t.fidelity, 3)} epochs` : null],
+          ['Fidelity', t.fidelity != null ? `${fmtNum(t.fidelity, 3)} epoch${t.fidelity === 1 ? '' : 's'}` : null],
           ['Size', t.sizeBytes != null ? fmtBytes(t.sizeBytes) : null],
           ['Params kept', bm.params != null ? fmtNum(bm.params, 0) : null],
           ['MACs', bm.macs != null ? fmtNum(bm.macs, 0) : null],
