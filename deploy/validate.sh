@@ -5,6 +5,8 @@
 #   apt-get install yamllint                      # Debian package
 #   (cd deploy/validate && npm ci)                # schemas, kustomize, parsers (run here if missing)
 # Exits non-zero on any failure; prints every check it made.
+#   deploy/validate.sh --self-test   also proves the checks bite: seeded defects in a copy of the
+#                                    files must each fail the right check (slower: ~1-2 min)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/deploy/validate"
@@ -35,6 +37,11 @@ if [ ! -d "$TOOLS/node_modules" ] || [ "$TOOLS/package-lock.json" -nt "$TOOLS/no
 fi
 
 node "$TOOLS/validate.mjs" --root "$ROOT" || fail=1
+if [ "${1:-}" = "--self-test" ]; then
+  echo
+  echo "== self-test: seeded defects must be caught =="
+  node "$TOOLS/self-test.mjs" || fail=1
+fi
 if [ "$fail" != 0 ]; then
   echo "deploy/validate.sh: FAILED" >&2
 fi

@@ -44,8 +44,17 @@ export function validateModel(obj) {
  * kinds given. Walks each object beside its declared type: properties, arrays (number index) and
  * maps (string index); stops at any/unknown (free-form fields).
  */
+const checkers = new Map();
+
 export function strictFieldChecker(kinds) {
-  const entries = [...new Map(kinds.map((k) => [`${k.apiVersion} ${k.kind}`, k])).values()];
+  const entries = [...new Map(kinds.map((k) => [`${k.apiVersion} ${k.kind}`, { apiVersion: k.apiVersion, kind: k.kind }])).values()]
+    .sort((a, b) => `${a.apiVersion} ${a.kind}`.localeCompare(`${b.apiVersion} ${b.kind}`));
+  const key = entries.map((k) => `${k.apiVersion} ${k.kind}`).join('|');
+  if (!checkers.has(key)) checkers.set(key, buildChecker(entries));
+  return checkers.get(key);
+}
+
+function buildChecker(entries) {
   const base = path.dirname(require.resolve('kubernetes-models/package.json'));
   const rootFile = path.join(path.dirname(path.dirname(base)), '__frontier_kinds__.ts');
   const source = entries.map((k, i) => `export type T${i} = import(${JSON.stringify(modelModule(k.apiVersion, k.kind))}).I${k.kind};`).join('\n');

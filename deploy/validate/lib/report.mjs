@@ -1,13 +1,15 @@
 // Console report: one line per check, the reasons under a failed one, a count at the end.
 export class Report {
-  constructor() {
+  constructor({ quiet = false } = {}) {
     this.passed = 0;
     this.failed = 0;
     this.notes = [];
+    this.failures = [];
+    this.log = quiet ? () => {} : (line) => console.log(line);
   }
 
   section(title) {
-    console.log(`\n== ${title} ==`);
+    this.log(`\n== ${title} ==`);
   }
 
   /** errors: nothing, a string or a list of strings; the check passes when there are none. */
@@ -15,12 +17,13 @@ export class Report {
     const list = [errors].flat().filter((e) => e !== undefined && e !== null && e !== '');
     if (list.length === 0) {
       this.passed++;
-      console.log(`  ok    ${name}`);
+      this.log(`  ok    ${name}`);
     } else {
       this.failed++;
-      console.log(`  FAIL  ${name}`);
-      for (const e of list.slice(0, 25)) console.log(`          - ${e}`);
-      if (list.length > 25) console.log(`          ... and ${list.length - 25} more`);
+      this.failures.push({ name, errors: list });
+      this.log(`  FAIL  ${name}`);
+      for (const e of list.slice(0, 25)) this.log(`          - ${e}`);
+      if (list.length > 25) this.log(`          ... and ${list.length - 25} more`);
     }
     return list.length === 0;
   }
@@ -36,6 +39,6 @@ export class Report {
 
   note(text) {
     this.notes.push(text);
-    console.log(`  note  ${text}`);
+    this.log(`  note  ${text}`);
   }
 }
