@@ -47,7 +47,8 @@ const fx = await seed(base, { log: (m) => console.log(`  fixture: ${m}`) });
 const { api } = fx;
 const trials = (await api.get(`/api/v1/jobs/${fx.jobId}/trials?size=500&sort=seq`)).items;
 const frontier = await api.get(`/api/v1/jobs/${fx.jobId}/frontier`);
-const measured = trials.filter((t) => Number.isFinite(t.accuracy) && (t.measurements || []).some((m) => m.deviceId === fx.deviceId));
+const measuredOn = (deviceId) => trials.filter((t) => Number.isFinite(t.accuracy) && (t.measurements || []).some((m) => m.deviceId === deviceId));
+const measured = measuredOn(fx.deviceId);
 const deviceFrontier = frontier.devices.find((d) => d.deviceId === fx.deviceId);
 const failedTrial = trials.find((t) => t.state === 'FAILED');
 const estimatedTrial = trials.find((t) => (t.measurements || []).some((m) => m.metrics && m.metrics.estimated === true));
@@ -88,25 +89,34 @@ suite.test('jobs list shows the seeded job with state, progress and best point',
   await waitFor(async () => !(await row.locator('td[data-label="Best point"]').textContent()).includes('none yet'), { message: 'best point filled in' });
 });
 
-suite.test('frontier plot shows one point per measured trial, frontier highlighted, target and floor drawn', async () => {
+suite.test('frontier plot per device shows one point per measured trial, frontier highlighted, target and floor drawn', async () => {
   await go(`#/jobs/${fx.jobId}`);
-  const card = page.locator(`[data-testid=device-frontier][data-device-id="${fx.deviceId}"]`);
-  await card.locator('[data-testid=plot-point]').first().waitFor();
-  const points = card.locator('[data-testid=plot-point]');
-  await waitFor(async () => (await points.count()) === measured.length, { message: `${measured.length} plot points` });
-  assertEqual(await points.count(), deviceFrontier.measured, 'plot points = DeviceFrontier.measured');
-  assertEqual(await card.locator('[data-testid=plot-point][data-frontier=true]').count(), deviceFrontier.points.length, 'highlighted frontier points');
-  const ids = new Set(await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-trial-id'))));
-  for (const t of measured) assert(ids.has(t.id), `trial #${t.seq} plotted`);
-  assert(!ids.has(failedTrial.id), 'failed trial not plotted');
-  assertEqual(await card.locator('[data-testid=latency-target-line]').count(), 1, 'latency target line');
-  assertEqual(await card.locator('[data-testid=accuracy-floor-line]').count(), frontier.accuracyFloor != null ? 1 : 0, 'accuracy floor line');
-  if (deviceFrontier.recommended) {
-    assertEqual(await card.locator('[data-testid=recommended-marker]').count(), 1, 'recommended marker');
-    assert((await card.locator('.pt-recommended').getAttribute('data-trial-id')) === deviceFrontier.recommended.trialId, 'recommended point is the API one');
+  await waitFor(async () => (await page.locator('[data-testid=device-frontier]').count()) === frontier.devices.length, { message: 'one plot per target device' });
+  for (const df of frontier.devices) {
+    const expected = measuredOn(df.deviceId);
+    const card = page.locator(`[data-testid=device-frontier][data-device-id="${df.deviceId}"]`);
+    await card.locator('[data-testid=plot-point]').first().waitFor();
+    const points = card.locator('[data-testid=plot-point]');
+    await waitFor(async () => (await points.count()) === expected.length, { message: `${expected.length} plot points on ${df.deviceId}` });
+    assertEqual(await points.count(), df.measured, 'plot points = DeviceFrontier.measured');
+    assertEqual(await card.locator('[data-testid=plot-point][data-frontier=true]').count(), df.points.length, 'highlighted frontier points');
+    const ids = new Set(await points.evaluateAll((els) => els.map((e) => e.getAttribute('data-trial-id'))));
+    for (const t of expected) assert(ids.has(t.id), `trial #${t.seq} plotted`);
+    assert(!ids.has(failedTrial.id), 'failed trial not plotted');
+    // the plotted latency is this device's: the point's label carries it
+    const t0 = expected[0];
+    const label = await card.locator(`[data-testid=plot-point][data-trial-id="${t0.id}"]`).getAttribute('aria-label');
+    const ms = t0.measurements.find((m) => m.deviceId === df.deviceId).medianMs;
+    assert(Math.abs(num(label.split('latency')[1]) - ms) < 0.01 * ms + 0.01, `point latency is the device's (${label} vs ${ms})`);
+    assertEqual(await card.locator('[data-testid=latency-target-line]').count(), 1, 'latency target line');
+    assertEqual(await card.locator('[data-testid=accuracy-floor-line]').count(), frontier.accuracyFloor != null ? 1 : 0, 'accuracy floor line');
+    if (df.recommended) {
+      assertEqual(await card.locator('[data-testid=recommended-marker]').count(), 1, 'recommended marker');
+      assertEqual(await card.locator('.pt-recommended').getAttribute('data-trial-id'), df.recommended.trialId, 'recommended point is the API one');
+    }
+    if (df.points.length > 1) assertEqual(await card.locator('[data-testid=frontier-line]').count(), 1, 'frontier line');
+    assertEqual((await card.locator('[data-testid=measured-count]').textContent()).trim(), String(df.measured), 'measured count shown');
   }
-  if (deviceFrontier.points.length > 1) assert(await card.locator('[data-testid=frontier-line]').count() === 1, 'frontier line');
-  assertEqual((await card.locator('[data-testid=measured-count]').textContent()).trim(), String(deviceFrontier.measured), 'measured count shown');
 });
 
 suite.test('plot points are keyboard-focusable, show the configuration on focus, Enter opens the trial', async () => {
@@ -139,10 +149,10 @@ suite.test('plot points are keyboard-focusable, show the configuration on focus,
 suite.test('clicking a plot point opens its trial; the trial page shows metrics and the artifact link', async () => {
   await go(`#/jobs/${fx.jobId}`);
   const rec = deviceFrontier.recommended || deviceFrontier.points[0];
-  const pt = page.locator(`[data-testid=plot-point][data-trial-id="${rec.trialId}"]`);
+  const pt = page.locator(`[data-testid=device-frontier][data-device-id="${fx.deviceId}"] [data-testid=plot-point][data-trial-id="${rec.trialId}"]`);
   await pt.waitFor();
   await pt.hover();
-  await page.locator('.plot-tip').waitFor({ state: 'visible' });
+  await page.locator('.plot-tip:visible').first().waitFor();
   await pt.click();
   await page.waitForURL(new RegExp(`#/trials/${rec.trialId}$`));
   const body = page.locator('main');
@@ -361,10 +371,10 @@ suite.test('controls are labelled and keyboard-reachable', async () => {
     assertEqual(fakeButtons, 0, `no click-only divs on ${hash}`);
   }
   await go(`#/jobs/${fx.jobId}`);
-  await page.locator('[data-testid=plot-point]').first().waitFor();
+  await waitFor(async () => (await page.locator('[data-testid=plot-point][tabindex="0"]').count()) === frontier.devices.length, { message: 'every plot drawn' });
   const pts = await page.locator('[data-testid=plot-point]').evaluateAll((els) => els.map((e) => [e.getAttribute('tabindex'), e.getAttribute('role'), e.getAttribute('aria-label')]));
   assert(pts.every(([tab, role, label]) => (tab === '0' || tab === '-1') && role === 'button' && label && label.startsWith('Trial')), 'points focusable buttons with labels');
-  assertEqual(pts.filter(([tab]) => tab === '0').length, 1, 'one tab stop for the plot (arrow keys move between points)');
+  assertEqual(pts.filter(([tab]) => tab === '0').length, frontier.devices.length, 'one tab stop per plot (arrow keys move between points)');
 });
 
 async function screenshots(viewport, prefix) {
@@ -382,11 +392,11 @@ async function screenshots(viewport, prefix) {
     await page.screenshot({ path: path.join(ART, `${prefix}-${name}.png`), fullPage: true });
   }
   await go(`#/jobs/${fx.jobId}`);
-  const pt = page.locator('[data-testid=plot-point][tabindex="0"]');
+  const pt = page.locator('[data-testid=plot-point][tabindex="0"]').first();
   await pt.waitFor();
   await pt.scrollIntoViewIfNeeded();
   await pt.focus();
-  await page.locator('.plot-tip').waitFor({ state: 'visible' });
+  await page.locator('.plot-tip:visible').first().waitFor();
   await page.screenshot({ path: path.join(ART, `${prefix}-job-tooltip.png`) });
 }
 

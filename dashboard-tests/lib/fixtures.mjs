@@ -81,9 +81,9 @@ export function buildMetrics(trial) {
   };
 }
 
-export function latencyMetrics(build, seq, { estimated = false } = {}) {
-  const r = rng(5000 + seq);
-  const denseMs = 3.2;
+export function latencyMetrics(build, seq, { estimated = false, speed = 1 } = {}) {
+  const r = rng(5000 + seq + Math.round(speed * 100));
+  const denseMs = 3.2 * speed;
   // only structured pruning and int8 pay: unstructured sparsity barely helps the runtime
   const ms = denseMs * (0.18 + 0.82 * (build.macs / LAYERS.reduce((s, l) => s + l.macs, 0))) * (1 - 0.5 * build._structured) * (0.9 + r() * 0.2);
   const median = Number(ms.toFixed(4));
@@ -101,13 +101,13 @@ export function latencyMetrics(build, seq, { estimated = false } = {}) {
  * estimatedSeq: a trial seq whose latency is reported as estimated.
  */
 export class FixtureWorker {
-  constructor(api, { workerId, deviceId, failSeq = -1, estimatedSeq = -1 }) {
-    Object.assign(this, { api, workerId, deviceId, failSeq, estimatedSeq });
+  constructor(api, { workerId, deviceId, failSeq = -1, estimatedSeq = -1, speed = 1 }) {
+    Object.assign(this, { api, workerId, deviceId, failSeq, estimatedSeq, speed });
     this.builds = new Map(); // trialId -> build metrics
   }
 
   static async register(api, deviceId, opts = {}) {
-    const worker = await api.post('/api/v1/workers', { name: opts.name || 'fixture-worker', deviceId, roles: ['build', 'measure'] });
+    const worker = await api.post('/api/v1/workers', { name: opts.name || 'fixture-worker', deviceId, roles: opts.roles || ['build', 'measure'] });
     return new FixtureWorker(api, { ...opts, workerId: worker.id, deviceId });
   }
 
@@ -140,17 +140,18 @@ export class FixtureWorker {
     }
     if (lease.kind === 'MEASURE') {
       const m = this.builds.get(trial.id) || buildMetrics(trial);
-      return done(latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq }));
+      return done(latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq, speed: this.speed }));
     }
     throw new Error(`fixture worker: unknown lease kind ${lease.kind}`);
   }
 
-  // Works until the job ends (or the deadline passes).
-  async finish(jobId, { timeoutMs = 120_000, log = () => {} } = {}) {
+  // Works until the job ends (or the deadline passes), together with helpers (e.g. measure-only workers of other devices).
+  async finish(jobId, { timeoutMs = 120_000, log = () => {}, helpers = [] } = {}) {
     const deadline = Date.now() + timeoutMs;
     for (let round = 1; ; round++) {
       if (Date.now() > deadline) throw new Error(`fixture worker: job ${jobId} did not finish within ${timeoutMs / 1000} s`);
-      const n = await this.step();
+      let n = await this.step();
+      for (const w of helpers) n += await w.step({ waitSeconds: 0 });
       const j = await this.api.get(`/api/v1/jobs/${jobId}`);
       if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(j.state)) return j;
       if (!n && round % 10 === 0) log(`waiting for work: ${j.state} ${JSON.stringify(j.progress)}`);
@@ -165,6 +166,10 @@ export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, esti
     name: 'fixture-laptop-x86', labels: { fixture: 'dashboard-tests', site: 'lab' },
     hardware: { cpuModel: 'Fixture CPU 8-core @ 3.0GHz', cores: 8, simdBits: 256, memoryMb: 16384, os: 'Linux', arch: 'amd64', runtime: 'frontier-java' },
   });
+  const phone = await api.post('/api/v1/devices', {
+    name: 'fixture-phone-arm', labels: { fixture: 'dashboard-tests' },
+    hardware: { cpuModel: 'Fixture Kryo big.LITTLE', cores: 8, simdBits: 128, memoryMb: 8192, os: 'Android', arch: 'arm64', runtime: 'tflite-agent' },
+  });
   const offline = await api.post('/api/v1/devices', {
     name: 'fixture-board-arm', labels: { fixture: 'dashboard-tests' },
     hardware: { cpuModel: 'Fixture Cortex-A76', cores: 4, simdBits: 128, memoryMb: 4096, os: 'Linux', arch: 'arm64', runtime: 'tflite-agent' },
@@ -172,13 +177,16 @@ export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, esti
   await api.post(`/api/v1/devices/${device.id}/heartbeat`);
   const model = await api.uploadModel({ name: 'fixture-mnist-cnn', bytes: Buffer.from('FRIR fixture model for dashboard tests; any bytes are accepted on upload\n') });
   const worker = await FixtureWorker.register(api, device.id, { failSeq, estimatedSeq });
+  // a second target device, measured by its own measure-only agent, about twice as slow
+  const phoneAgent = await FixtureWorker.register(api, phone.id, { name: 'fixture-phone-agent', roles: ['measure'], speed: 2.1 });
+  await api.post(`/api/v1/devices/${phone.id}/heartbeat`);
   const job = await api.post('/api/v1/jobs', {
-    modelId: model.id, deviceIds: [device.id], latencyTargetMs: 1.6, maxAccuracyDrop: 2.5,
+    modelId: model.id, deviceIds: [device.id, phone.id], latencyTargetMs: 1.6, maxAccuracyDrop: 2.5,
     strategy: 'random', seed: 7, budget: { maxTrials }, fidelity: { min: 0.25, max: 1 },
   });
   log(`seeded device ${device.id}, model ${model.id}, job ${job.id}`);
-  const end = await worker.finish(job.id, { log });
+  const end = await worker.finish(job.id, { log, helpers: [phoneAgent] });
   log(`job ${end.state}: ${JSON.stringify(end.progress)}`);
   if (end.state !== 'COMPLETED') throw new Error(`fixture job ended ${end.state}: ${end.error || ''}`);
-  return { api, worker, deviceId: device.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id };
+  return { api, worker, deviceId: device.id, phoneDeviceId: phone.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id };
 }
