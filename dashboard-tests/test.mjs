@@ -214,6 +214,13 @@ suite.test('trial table filters by state and text; failed trials show reason and
   const fid = await table.locator(`tr[data-trial-id="${other.id}"] td[data-col="fidelity"]`).textContent();
   assertEqual(num(fid), other.fidelity, 'fidelity shown');
   assertEqual(await table.locator(`tr[data-trial-id="${other.id}"] a.artifact-link`).getAttribute('href'), `/api/v1/trials/${other.id}/artifact`, 'artifact link per trial');
+  // the failed trial's own page leads with its reason
+  await table.locator(`tr[data-trial-id="${failedTrial.id}"] td[data-col="seq"] a`).click();
+  await page.waitForURL(new RegExp(`#/trials/${failedTrial.id}$`));
+  const err = page.locator('[data-testid=trial-error]');
+  await err.waitFor();
+  const et = await err.textContent();
+  assert(et.includes('COMPILE_ERROR') && et.includes(failedTrial.error), `trial page shows the failure: ${et}`);
 });
 
 suite.test('an invalid job form shows client-side errors next to the fields', async () => {
