@@ -1,0 +1,230 @@
+package dev.frontier.coordinator.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.frontier.coordinator.FrontierApplication;
+
+/**
+ * Load generator: starts the real coordinator (embedded PostgreSQL in a temp dir, same JVM, run it
+ * with -Xmx512m), seeds a trial history by batch insert, then N simulated workers do
+ * lease + complete cycles on BUILD tasks over real HTTP. Prints a table; see service/bench.sh.
+ * Arguments: --workers 8,32,64 --seconds 10 --trials 1000,100000
+ */
+public final class LeaseLoadBenchmark {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public static void main(String[] args) throws Exception {
+        int[] workerCounts = ints(arg(args, "--workers", "8,32,64"));
+        int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
+        int[] trialLevels = ints(arg(args, "--trials", "1000,100000"));
+        Path dataDir = Files.createTempDirectory("frontier-bench");
+        ConfigurableApplicationContext ctx = SpringApplication.run(FrontierApplication.class,
+                "--server.port=0", "--frontier.data-dir=" + dataDir, "--logging.level.root=WARN",
+                "--logging.structured.format.console=", "--spring.main.banner-mode=off");
+        try {
+            int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+            new LeaseLoadBenchmark(ctx.getBean(JdbcTemplate.class), port).run(workerCounts, seconds, trialLevels);
+        } finally {
+            ctx.close();
+        }
+        System.exit(0);
+    }
+
+    private final JdbcTemplate jdbc;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private UUID jobId;
+    private String sha;
+    private int seq;
+
+    private LeaseLoadBenchmark(JdbcTemplate jdbc, int port) {
+        this.jdbc = jdbc;
+        this.base = "http://localhost:" + port + "/api/v1";
+    }
+
+    private void run(int[] workerCounts, int seconds, int[] trialLevels) throws Exception {
+        if (System.getProperty("bench.asyncCommit") != null) {
+            jdbc.execute("ALTER SYSTEM SET synchronous_commit = off");
+            jdbc.execute("SELECT pg_reload_conf()");
+        }
+        seedJob();
+        List<UUID> workers = new ArrayList<>();
+        int maxWorkers = Arrays.stream(workerCounts).max().orElse(1);
+        for (int i = 0; i < maxWorkers; i++) {
+            workers.add(UUID.fromString(post("/workers", "{\"name\":\"bench-" + i + "\",\"roles\":[\"build\"]}").path("id").asString()));
+        }
+        Runtime rt = Runtime.getRuntime();
+        System.out.printf("cores=%d maxHeap=%dMB seconds/run=%d%n", rt.availableProcessors(), rt.maxMemory() >> 20, seconds);
+        queue(3000);
+        cycles(workers.subList(0, 8), 3); // warm-up: JIT, connection pools
+
+        System.out.println();
+        System.out.println("| trials in table | workers | cycles/s | p50 ms | p99 ms | errors | bytes/trial |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int level : trialLevels) {
+            seedHistory(level);
+            for (int n : workerCounts) {
+                queue(seconds * 1500);
+                long rows = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
+                Result r = cycles(workers.subList(0, n), seconds);
+                System.out.printf("| %,d | %d | %.0f | %.1f | %.1f | %d | %.0f |%n", rows, n, r.perSecond, r.p50, r.p99, r.errors, bytesPerTrial());
+            }
+        }
+    }
+
+    private record Result(double perSecond, double p50, double p99, long errors) {
+    }
+
+    /** N workers, each: POST /leases (max 1, no wait) then POST /leases/{id}/complete, for `seconds`. */
+    private Result cycles(List<UUID> workers, int seconds) throws InterruptedException {
+        LongAdder done = new LongAdder();
+        AtomicLong errors = new AtomicLong();
+        long[][] latencies = new long[workers.size()][];
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        CountDownLatch finished = new CountDownLatch(workers.size());
+        for (int i = 0; i < workers.size(); i++) {
+            final int idx = i;
+            final UUID w = workers.get(i);
+            Thread t = new Thread(() -> {
+                long[] lat = new long[200_000];
+                int k = 0;
+                try {
+                    while (System.nanoTime() < deadline && k < lat.length - 2) {
+                        long t0 = System.nanoTime();
+                        JsonNode leases = post("/leases", "{\"workerId\":\"" + w + "\",\"max\":1}").path("leases");
+                        long t1 = System.nanoTime();
+                        lat[k++] = t1 - t0;
+                        if (leases.isEmpty()) {
+                            errors.incrementAndGet(); // queue ran dry: would distort the numbers
+                            continue;
+                        }
+                        String body = "{\"workerId\":\"" + w + "\",\"artifactSha256\":\"" + sha
+                                + "\",\"result\":{\"accuracy\":88.5,\"sizeBytes\":123456,\"params\":1000,\"macs\":20000}}";
+                        post("/leases/" + leases.get(0).path("id").asString() + "/complete", body);
+                        lat[k++] = System.nanoTime() - t1;
+                        done.increment();
+                    }
+                } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                } finally {
+                    latencies[idx] = Arrays.copyOf(lat, k);
+                    finished.countDown();
+                }
+            });
+            t.start();
+        }
+        finished.await();
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+        double p50 = all.length == 0 ? 0 : all[all.length / 2] / 1e6;
+        double p99 = all.length == 0 ? 0 : all[(int) Math.min(all.length - 1, Math.floor(all.length * 0.99))] / 1e6;
+        return new Result(done.sum() / (double) seconds, p50, p99, errors.get());
+    }
+
+    private void seedJob() {
+        UUID model = UUID.randomUUID();
+        UUID device = UUID.randomUUID();
+        jobId = UUID.randomUUID();
+        sha = post("/artifacts", null).path("sha256").asString();
+        jdbc.update("INSERT INTO model (id, name, format, input_shape, sha256, size_bytes, profile, profiled_at, created_at) "
+                + "VALUES (?, 'bench', 'frontier-ir', '1,28,28', ?, 1, '{\"layers\":[]}', now(), now())", model, sha);
+        jdbc.update("INSERT INTO device (id, name, labels, created_at) VALUES (?, 'bench-device', '{}', now())", device);
+        // RUNNING with its budget already proposed: the search step leaves it alone
+        jdbc.update("INSERT INTO job (id, model_id, state, latency_target_ms, max_accuracy_drop, objectives, strategy, seed, "
+                + "max_trials, fidelity_min, fidelity_max, trials_proposed, created_at, started_at) "
+                + "VALUES (?, ?, 'RUNNING', 5, 1, 'ACCURACY,LATENCY,SIZE', 'random', 1, 0, 0.25, 1, 0, now(), now())", jobId, model);
+        jdbc.update("INSERT INTO job_device (job_id, device_id) VALUES (?, ?)", jobId, device);
+    }
+
+    /** Finished trials with the rows a real one leaves behind: build+measure tasks, leases, a measurement. */
+    private void seedHistory(int target) {
+        long have = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
+        if (have >= target) return;
+        int from = seq;
+        int to = seq + (int) (target - have);
+        seq = to;
+        String device = "(SELECT device_id FROM job_device WHERE job_id = '" + jobId + "')";
+        jdbc.update("INSERT INTO trial (id, job_id, seq, config, fidelity, state, attempts, accuracy, size_bytes, build_metrics, "
+                + "artifact_sha256, created_at, started_at, finished_at) SELECT gen_random_uuid(), ?, g, "
+                + "'{\"layers\":{\"conv1\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8}}}}', 1, 'DONE', 1, 85 + random() * 5, "
+                + "100000, '{\"accuracy\":88.0,\"sizeBytes\":100000}', ?, now(), now(), now() FROM generate_series(?, ?) g",
+                jobId, sha, from, to - 1);
+        jdbc.update("INSERT INTO task (kind, state, job_id, trial_id, device_id, attempts, max_attempts, created_at, updated_at) "
+                + "SELECT k.kind, 'DONE', ?, t.id, CASE WHEN k.kind = 'MEASURE' THEN " + device + " END, 1, 3, now(), now() "
+                + "FROM trial t CROSS JOIN (VALUES ('BUILD'), ('MEASURE')) k(kind) WHERE t.job_id = ? AND t.seq BETWEEN ? AND ?",
+                jobId, jobId, from, to - 1);
+        jdbc.update("INSERT INTO lease (id, task_id, worker_id, state, attempt, expires_at, result, created_at, finished_at) "
+                + "SELECT gen_random_uuid(), k.id, gen_random_uuid(), 'COMPLETED', 1, now(), '{\"accuracy\":88.0}', now(), now() "
+                + "FROM task k JOIN trial t ON t.id = k.trial_id WHERE t.job_id = ? AND t.seq BETWEEN ? AND ?", jobId, from, to - 1);
+        jdbc.update("INSERT INTO measurement (trial_id, device_id, median_ms, metrics, measured_at) SELECT t.id, " + device
+                + ", 3 + random(), '{\"medianMs\":3.5}', now() FROM trial t WHERE t.job_id = ? AND t.seq BETWEEN ? AND ?", jobId, from, to - 1);
+        jdbc.execute("ANALYZE");
+    }
+
+    /** Fresh queued trials with their BUILD tasks: the work the simulated workers consume. */
+    private void queue(int n) {
+        jdbc.update("UPDATE task SET state = 'CANCELLED' WHERE state = 'QUEUED' AND kind = 'BUILD'");
+        int from = seq;
+        seq += n;
+        jdbc.update("INSERT INTO trial (id, job_id, seq, config, fidelity, state, created_at) SELECT gen_random_uuid(), ?, g, "
+                + "'{\"layers\":{\"fc1\":{\"prune\":{\"scheme\":\"block\",\"rate\":0.5,\"block\":[4,16]}}}}', 1, 'QUEUED', now() "
+                + "FROM generate_series(?, ?) g", jobId, from, seq - 1);
+        jdbc.update("INSERT INTO task (kind, state, job_id, trial_id, attempts, max_attempts, created_at, updated_at) "
+                + "SELECT 'BUILD', 'QUEUED', job_id, id, 0, 3, now(), now() FROM trial WHERE job_id = ? AND seq BETWEEN ? AND ?",
+                jobId, from, seq - 1);
+        jdbc.execute("VACUUM ANALYZE task");
+    }
+
+    private double bytesPerTrial() {
+        Long bytes = jdbc.queryForObject("SELECT pg_total_relation_size('trial') + pg_total_relation_size('task') "
+                + "+ pg_total_relation_size('lease') + pg_total_relation_size('measurement')", Long.class);
+        Long trials = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
+        return bytes / (double) Math.max(1, trials);
+    }
+
+    private JsonNode post(String path, String json) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            if (json == null) {
+                b.header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString("bench-artifact"));
+            } else {
+                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+            return JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String arg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
+        return fallback;
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
+    }
+}
