@@ -89,7 +89,7 @@ async function run() {
       console.log(`        ${r.why}`);
       if (!r.ok) bad++;
     }
-    console.log(`\ndeploy/validate self-test: ${MUTATIONS.length + 1 - bad} passed, ${bad} failed`);
+    console.log(`\nself-test: ${MUTATIONS.length + 1 - bad} passed, ${bad} failed`);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

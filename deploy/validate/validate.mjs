@@ -22,6 +22,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = path.resolve(i > 0 ? process.argv[i + 1] : path.join(path.dirname(fileURLToPath(import.meta.url)), '../..'));
   const started = Date.now();
   const report = await validate(root);
-  console.log(`\ndeploy/validate: ${report.passed} passed, ${report.failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`\nchecked in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`deploy/validate: ${report.passed} passed, ${report.failed} failed`);
   process.exitCode = report.failed === 0 ? 0 : 1;
 }
