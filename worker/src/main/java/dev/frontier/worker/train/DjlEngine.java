@@ -71,16 +71,35 @@ public final class DjlEngine {
      */
     private static void disableNnpack() {
         try {
-            Path lib = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath()).resolve("libtorch_cpu.so");
-            if (!Files.isRegularFile(lib)) {
+            NativeLibrary torch = libtorch();
+            if (torch == null) {
                 return;
             }
-            NativeLibrary torch = NativeLibrary.getInstance(lib.toString());
             Pointer ctx = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
-            Function set = torch.getFunction("_ZN2at7Context22setUserEnabledNNPACKEb");
+            Function set = torch.getFunction("_ZN2at7Context20setUserEnabledNNPACKEb");
             set.invokeVoid(new Object[] {ctx, Boolean.FALSE});
         } catch (RuntimeException | LinkageError e) {
             // cosmetic only; see the class comment
         }
+    }
+
+    /** Whether PyTorch may use NNPACK (false once {@link #get()} ran), or null if it cannot be asked. */
+    static Boolean nnpackEnabled() {
+        get();
+        try {
+            NativeLibrary torch = libtorch();
+            if (torch == null) {
+                return null;
+            }
+            Pointer ctx = torch.getFunction("_ZN2at13globalContextEv").invokePointer(new Object[0]);
+            return (torch.getFunction("_ZNK2at7Context17userEnabledNNPACKEv").invokeInt(new Object[] {ctx}) & 0xff) != 0;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static NativeLibrary libtorch() {
+        Path lib = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath()).resolve("libtorch_cpu.so");
+        return Files.isRegularFile(lib) ? NativeLibrary.getInstance(lib.toString()) : null;
     }
 }

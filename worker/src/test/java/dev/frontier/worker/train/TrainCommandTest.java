@@ -43,7 +43,9 @@ class TrainCommandTest {
         String[] lines = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertThat(lines[0]).startsWith("training lenet5");
         assertThat(String.join("\n", lines)).contains("epoch 1/1");
-        Map<?, ?> json = JsonMapper.builder().build().readValue(lines[lines.length - 1], Map.class);
+        Map<String, Object> json = JsonMapper.builder().build().readValue(lines[lines.length - 1],
+                new tools.jackson.core.type.TypeReference<Map<String, Object>>() {
+                });
         assertThat(json.keySet().stream().map(String::valueOf).toList()).contains("arch", "epochs", "trainSeconds", "testAccuracy", "params", "out");
         assertThat(json.get("arch")).isEqualTo("lenet5");
         assertThat(((Number) json.get("testAccuracy")).doubleValue()).isGreaterThan(30);
