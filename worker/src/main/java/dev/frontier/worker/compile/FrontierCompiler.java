@@ -18,8 +18,8 @@ import java.util.Map;
  * masks (pattern/connectivity packing, block-sparse packing, int8), fuse activations, plan buffers,
  * and optionally auto-tune kernel variants on this device.
  */
-public final class Compiler {
-    private Compiler() {
+public final class FrontierCompiler {
+    private FrontierCompiler() {
     }
 
     /** {@code tune}: time kernel variants here (cached per device); {@code threads}: the count tuned for. */

@@ -16,7 +16,7 @@ class CompiledModelTest {
     static void check(Graph g, String what) {
         float[] x = TestGraphs.input(g, 5);
         float[] expected = new ReferenceInterpreter(g).forward(x);
-        Plan plan = Compiler.compile(g, Compiler.Options.untuned());
+        Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
         for (boolean scalar : new boolean[] {false, true}) {
             try (Executor ex = new Executor(plan, 1, scalar)) {
                 TestGraphs.assertClose(ex.run(x), expected, 1e-4, what + (scalar ? " scalar" : " vector"));
@@ -49,7 +49,7 @@ class CompiledModelTest {
     @Test
     void maskedVggUsesSparseKernelsAndFewerMacs() {
         Graph g = VariantMaker.patternConnectivity(VariantMaker.blockLinear(Zoo.vgg(1, 10), 4, 16, 0.75), 8, 8);
-        Plan plan = Compiler.compile(g, Compiler.Options.untuned());
+        Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
         for (Op op : plan.ops()) {
             if (op.name().startsWith("conv")) {
                 assertThat(op.format()).as(op.name()).isEqualTo("pattern");

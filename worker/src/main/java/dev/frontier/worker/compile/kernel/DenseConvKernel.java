@@ -38,6 +38,17 @@ public final class DenseConvKernel {
         return t;
     }
 
+    /** Input offsets of every (ic, tap) pair in weight order: one flat loop instead of two nested ones. */
+    public static int[] offsets(int[] taps, int cin, int plane) {
+        int[] o = new int[cin * taps.length];
+        for (int ic = 0; ic < cin; ic++) {
+            for (int t = 0; t < taps.length; t++) {
+                o[ic * taps.length + t] = ic * plane + taps[t];
+            }
+        }
+        return o;
+    }
+
     /** w is [cout][cin][K] (canonical); result is [block][cin][K][ocb]. */
     public static float[] pack(float[] w, int cout, int cin, int k2, int ocb) {
         int blocks = (cout + ocb - 1) / ocb;
@@ -85,19 +96,20 @@ public final class DenseConvKernel {
         }
     }
 
-    public static void vector(float[] in, float[] out, float[] wp, float[] bias, int[] taps, int cin, int cout,
+    /** {@code offs} = {@link #offsets}: every (ic, tap) input offset, precomputed at bind time. */
+    public static void vector(float[] in, float[] out, float[] wp, float[] bias, int[] offs, int cin, int cout,
                               Layout lo, int act, int variant, int fromBlock, int toBlock) {
         int ocb = ocb(variant);
         int v = vectors(variant);
         for (int b = fromBlock; b < toBlock; b++) {
             if (ocb == 4 && v == 2) {
-                block4x2(in, out, wp, bias, taps, cin, cout, lo, act, b);
+                block4x2(in, out, wp, bias, offs, cin, cout, lo, act, b);
             } else if (ocb == 4) {
-                block4x1(in, out, wp, bias, taps, cin, cout, lo, act, b);
+                block4x1(in, out, wp, bias, offs, cin, cout, lo, act, b);
             } else if (v == 2) {
-                block8x2(in, out, wp, bias, taps, cin, cout, lo, act, b);
+                block8x2(in, out, wp, bias, offs, cin, cout, lo, act, b);
             } else {
-                block8x1(in, out, wp, bias, taps, cin, cout, lo, act, b);
+                block8x1(in, out, wp, bias, offs, cin, cout, lo, act, b);
             }
             for (int j = 0; j < ocb && b * ocb + j < cout; j++) {
                 lo.zeroPadColumns(out, (b * ocb + j) * lo.plane());
@@ -111,19 +123,20 @@ public final class DenseConvKernel {
         int plane = lo.plane();
         int start = lo.interiorStart();
         int end = lo.interiorEnd();
-        int k2 = taps.length;
+        int[] offs = taps;
+        int n = offs.length;
         int oc0 = b * 4;
-        int wBase = b * cin * k2 * 4;
+        float[] acc = Vec.accumulators();
+        int wBase = b * n * 4;
         for (int pos = start; pos < end; pos += 2 * L) {
             FloatVector a00 = FloatVector.zero(Vec.S), a01 = a00, a10 = a00, a11 = a00;
             FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
             int wi = wBase;
-            for (int ic = 0; ic < cin; ic++) {
-                int base = ic * plane + pos;
-                for (int t = 0; t < k2; t++, wi += 4) {
-                    int o = base + taps[t];
-                    FloatVector x0 = Vec.load(in, o);
-                    FloatVector x1 = Vec.load(in, o + L);
+            for (int q = 0; q < n; q++, wi += 4) {
+                {
+                    int o = offs[q] + pos;
+                    FloatVector x0 = FloatVector.fromArray(Vec.S, in, o);
+                    FloatVector x1 = FloatVector.fromArray(Vec.S, in, o + L);
                     FloatVector w = FloatVector.broadcast(Vec.S, wp[wi]);
                     a00 = x0.fma(w, a00);
                     a01 = x1.fma(w, a01);
@@ -138,10 +151,18 @@ public final class DenseConvKernel {
                     a31 = x1.fma(w, a31);
                 }
             }
-            store2(a00, a01, oc0, out, bias, cout, plane, act, pos, end);
-            store2(a10, a11, oc0 + 1, out, bias, cout, plane, act, pos, end);
-            store2(a20, a21, oc0 + 2, out, bias, cout, plane, act, pos, end);
-            store2(a30, a31, oc0 + 3, out, bias, cout, plane, act, pos, end);
+            a00.intoArray(acc, 0);
+            a01.intoArray(acc, L);
+            epi(acc, 2, oc0, out, bias, cout, plane, act, pos, end);
+            a10.intoArray(acc, 0);
+            a11.intoArray(acc, L);
+            epi(acc, 2, oc0 + 1, out, bias, cout, plane, act, pos, end);
+            a20.intoArray(acc, 0);
+            a21.intoArray(acc, L);
+            epi(acc, 2, oc0 + 2, out, bias, cout, plane, act, pos, end);
+            a30.intoArray(acc, 0);
+            a31.intoArray(acc, L);
+            epi(acc, 2, oc0 + 3, out, bias, cout, plane, act, pos, end);
         }
     }
 
@@ -151,26 +172,31 @@ public final class DenseConvKernel {
         int plane = lo.plane();
         int start = lo.interiorStart();
         int end = lo.interiorEnd();
-        int k2 = taps.length;
+        int[] offs = taps;
+        int n = offs.length;
         int oc0 = b * 4;
-        int wBase = b * cin * k2 * 4;
+        float[] acc = Vec.accumulators();
+        int wBase = b * n * 4;
         for (int pos = start; pos < end; pos += L) {
             FloatVector a0 = FloatVector.zero(Vec.S), a1 = a0, a2 = a0, a3 = a0;
             int wi = wBase;
-            for (int ic = 0; ic < cin; ic++) {
-                int base = ic * plane + pos;
-                for (int t = 0; t < k2; t++, wi += 4) {
-                    FloatVector x0 = Vec.load(in, base + taps[t]);
+            for (int q = 0; q < n; q++, wi += 4) {
+                {
+                    FloatVector x0 = FloatVector.fromArray(Vec.S, in, offs[q] + pos);
                     a0 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi]), a0);
                     a1 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi + 1]), a1);
                     a2 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi + 2]), a2);
                     a3 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi + 3]), a3);
                 }
             }
-            store1(a0, oc0, out, bias, cout, plane, act, pos, end);
-            store1(a1, oc0 + 1, out, bias, cout, plane, act, pos, end);
-            store1(a2, oc0 + 2, out, bias, cout, plane, act, pos, end);
-            store1(a3, oc0 + 3, out, bias, cout, plane, act, pos, end);
+            a0.intoArray(acc, 0);
+            epi(acc, 1, oc0, out, bias, cout, plane, act, pos, end);
+            a1.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 1, out, bias, cout, plane, act, pos, end);
+            a2.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 2, out, bias, cout, plane, act, pos, end);
+            a3.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 3, out, bias, cout, plane, act, pos, end);
         }
     }
 
@@ -180,16 +206,17 @@ public final class DenseConvKernel {
         int plane = lo.plane();
         int start = lo.interiorStart();
         int end = lo.interiorEnd();
-        int k2 = taps.length;
+        int[] offs = taps;
+        int n = offs.length;
         int oc0 = b * 8;
-        int wBase = b * cin * k2 * 8;
+        float[] acc = Vec.accumulators();
+        int wBase = b * n * 8;
         for (int pos = start; pos < end; pos += L) {
             FloatVector a0 = FloatVector.zero(Vec.S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             int wi = wBase;
-            for (int ic = 0; ic < cin; ic++) {
-                int base = ic * plane + pos;
-                for (int t = 0; t < k2; t++, wi += 8) {
-                    FloatVector x0 = Vec.load(in, base + taps[t]);
+            for (int q = 0; q < n; q++, wi += 8) {
+                {
+                    FloatVector x0 = FloatVector.fromArray(Vec.S, in, offs[q] + pos);
                     a0 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi]), a0);
                     a1 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi + 1]), a1);
                     a2 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi + 2]), a2);
@@ -200,14 +227,22 @@ public final class DenseConvKernel {
                     a7 = x0.fma(FloatVector.broadcast(Vec.S, wp[wi + 7]), a7);
                 }
             }
-            store1(a0, oc0, out, bias, cout, plane, act, pos, end);
-            store1(a1, oc0 + 1, out, bias, cout, plane, act, pos, end);
-            store1(a2, oc0 + 2, out, bias, cout, plane, act, pos, end);
-            store1(a3, oc0 + 3, out, bias, cout, plane, act, pos, end);
-            store1(a4, oc0 + 4, out, bias, cout, plane, act, pos, end);
-            store1(a5, oc0 + 5, out, bias, cout, plane, act, pos, end);
-            store1(a6, oc0 + 6, out, bias, cout, plane, act, pos, end);
-            store1(a7, oc0 + 7, out, bias, cout, plane, act, pos, end);
+            a0.intoArray(acc, 0);
+            epi(acc, 1, oc0, out, bias, cout, plane, act, pos, end);
+            a1.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 1, out, bias, cout, plane, act, pos, end);
+            a2.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 2, out, bias, cout, plane, act, pos, end);
+            a3.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 3, out, bias, cout, plane, act, pos, end);
+            a4.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 4, out, bias, cout, plane, act, pos, end);
+            a5.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 5, out, bias, cout, plane, act, pos, end);
+            a6.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 6, out, bias, cout, plane, act, pos, end);
+            a7.intoArray(acc, 0);
+            epi(acc, 1, oc0 + 7, out, bias, cout, plane, act, pos, end);
         }
     }
 
@@ -217,20 +252,21 @@ public final class DenseConvKernel {
         int plane = lo.plane();
         int start = lo.interiorStart();
         int end = lo.interiorEnd();
-        int k2 = taps.length;
+        int[] offs = taps;
+        int n = offs.length;
         int oc0 = b * 8;
-        int wBase = b * cin * k2 * 8;
+        float[] acc = Vec.accumulators();
+        int wBase = b * n * 8;
         for (int pos = start; pos < end; pos += 2 * L) {
             FloatVector a00 = FloatVector.zero(Vec.S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
             FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
             FloatVector a60 = a00, a61 = a00, a70 = a00, a71 = a00;
             int wi = wBase;
-            for (int ic = 0; ic < cin; ic++) {
-                int base = ic * plane + pos;
-                for (int t = 0; t < k2; t++, wi += 8) {
-                    int o = base + taps[t];
-                    FloatVector x0 = Vec.load(in, o);
-                    FloatVector x1 = Vec.load(in, o + L);
+            for (int q = 0; q < n; q++, wi += 8) {
+                {
+                    int o = offs[q] + pos;
+                    FloatVector x0 = FloatVector.fromArray(Vec.S, in, o);
+                    FloatVector x1 = FloatVector.fromArray(Vec.S, in, o + L);
                     FloatVector w = FloatVector.broadcast(Vec.S, wp[wi]);
                     a00 = x0.fma(w, a00);
                     a01 = x1.fma(w, a01);
@@ -257,30 +293,37 @@ public final class DenseConvKernel {
                     a71 = x1.fma(w, a71);
                 }
             }
-            store2(a00, a01, oc0, out, bias, cout, plane, act, pos, end);
-            store2(a10, a11, oc0 + 1, out, bias, cout, plane, act, pos, end);
-            store2(a20, a21, oc0 + 2, out, bias, cout, plane, act, pos, end);
-            store2(a30, a31, oc0 + 3, out, bias, cout, plane, act, pos, end);
-            store2(a40, a41, oc0 + 4, out, bias, cout, plane, act, pos, end);
-            store2(a50, a51, oc0 + 5, out, bias, cout, plane, act, pos, end);
-            store2(a60, a61, oc0 + 6, out, bias, cout, plane, act, pos, end);
-            store2(a70, a71, oc0 + 7, out, bias, cout, plane, act, pos, end);
+            a00.intoArray(acc, 0);
+            a01.intoArray(acc, L);
+            epi(acc, 2, oc0, out, bias, cout, plane, act, pos, end);
+            a10.intoArray(acc, 0);
+            a11.intoArray(acc, L);
+            epi(acc, 2, oc0 + 1, out, bias, cout, plane, act, pos, end);
+            a20.intoArray(acc, 0);
+            a21.intoArray(acc, L);
+            epi(acc, 2, oc0 + 2, out, bias, cout, plane, act, pos, end);
+            a30.intoArray(acc, 0);
+            a31.intoArray(acc, L);
+            epi(acc, 2, oc0 + 3, out, bias, cout, plane, act, pos, end);
+            a40.intoArray(acc, 0);
+            a41.intoArray(acc, L);
+            epi(acc, 2, oc0 + 4, out, bias, cout, plane, act, pos, end);
+            a50.intoArray(acc, 0);
+            a51.intoArray(acc, L);
+            epi(acc, 2, oc0 + 5, out, bias, cout, plane, act, pos, end);
+            a60.intoArray(acc, 0);
+            a61.intoArray(acc, L);
+            epi(acc, 2, oc0 + 6, out, bias, cout, plane, act, pos, end);
+            a70.intoArray(acc, 0);
+            a71.intoArray(acc, L);
+            epi(acc, 2, oc0 + 7, out, bias, cout, plane, act, pos, end);
         }
     }
 
-    private static void store1(FloatVector a, int oc, float[] out, float[] bias, int cout, int plane, int act,
-                               int pos, int end) {
+    private static void epi(float[] acc, int nvec, int oc, float[] out, float[] bias, int cout, int plane, int act,
+                            int pos, int end) {
         if (oc < cout) {
-            Vec.store(a, bias[oc], act, out, oc * plane + pos, pos, end);
-        }
-    }
-
-    private static void store2(FloatVector a0, FloatVector a1, int oc, float[] out, float[] bias, int cout, int plane,
-                               int act, int pos, int end) {
-        if (oc < cout) {
-            int o = oc * plane + pos;
-            Vec.store(a0, bias[oc], act, out, o, pos, end);
-            Vec.store(a1, bias[oc], act, out, o + Vec.L, pos + Vec.L, end);
+            Vec.epilogue(acc, 0, nvec, bias[oc], act, out, oc * plane + pos, pos, end);
         }
     }
 }

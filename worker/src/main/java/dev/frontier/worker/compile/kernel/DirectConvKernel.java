@@ -57,6 +57,7 @@ public final class DirectConvKernel {
         int[] map = Vec.strideMap(s);
         int kh = g.kh();
         int kw = g.kw();
+        float[] spill = Vec.accumulators();
         for (int oc = from; oc < to; oc++) {
             int grp = oc / g.outPerGroup();
             float b = bias[oc];
@@ -70,12 +71,14 @@ public final class DirectConvKernel {
                         for (int ky = 0; ky < kh; ky++) {
                             int base = g.inBase(ic, oy, ox, ky, 0);
                             for (int kx = 0; kx < kw; kx++) {
-                                FloatVector x = Vec.loadStrided(in, base + kx, s, map);
+                                FloatVector x = s == 1 ? FloatVector.fromArray(Vec.S, in, base + kx)
+                                        : FloatVector.fromArray(Vec.S, in, base + kx, map, 0);
                                 acc = x.fma(FloatVector.broadcast(Vec.S, w[wb + ky * kw + kx]), acc);
                             }
                         }
                     }
-                    Vec.store(acc, b, act, out, orow + ox, ox, lo.w());
+                    acc.intoArray(spill, 0);
+                    Vec.epilogue(spill, 0, 1, b, act, out, orow + ox, ox, lo.w());
                 }
             }
         }

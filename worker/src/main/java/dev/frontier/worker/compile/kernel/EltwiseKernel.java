@@ -17,7 +17,13 @@ public final class EltwiseKernel {
     public static void addVector(float[] a, float[] b, float[] out, int from, int to, int act) {
         int i = from;
         for (; i + Vec.L <= to; i += Vec.L) {
-            Vec.act(Vec.load(a, i).add(Vec.load(b, i)), act).intoArray(out, i);
+            FloatVector v = FloatVector.fromArray(Vec.S, a, i).add(FloatVector.fromArray(Vec.S, b, i));
+            if (act == Vec.RELU) {
+                v = v.max(0f);
+            } else if (act == Vec.RELU6) {
+                v = v.max(0f).min(6f);
+            }
+            v.intoArray(out, i);
         }
         addScalar(a, b, out, i, to, act);
     }
@@ -31,7 +37,13 @@ public final class EltwiseKernel {
     public static void activationVector(float[] in, float[] out, int from, int to, int act) {
         int i = from;
         for (; i + Vec.L <= to; i += Vec.L) {
-            Vec.act(Vec.load(in, i), act).intoArray(out, i);
+            FloatVector v = FloatVector.fromArray(Vec.S, in, i);
+            if (act == Vec.RELU) {
+                v = v.max(0f);
+            } else if (act == Vec.RELU6) {
+                v = v.max(0f).min(6f);
+            }
+            v.intoArray(out, i);
         }
         activationScalar(in, out, i, to, act);
     }
@@ -51,13 +63,16 @@ public final class EltwiseKernel {
 
     public static void affineVector(float[] in, float[] out, Layout l, float[] scale, float[] shift, int act,
                                     int from, int to) {
+        float[] spill = Vec.accumulators();
         for (int c = from; c < to; c++) {
             FloatVector sc = FloatVector.broadcast(Vec.S, scale[c]);
             for (int y = 0; y < l.h(); y++) {
                 int row = l.index(c, y, 0);
                 for (int x = 0; x < l.w(); x += Vec.L) {
-                    FloatVector v = FloatVector.fromArray(Vec.S, in, row + x, Vec.S.indexInRange(x, l.w()));
-                    Vec.store(v.mul(sc), shift[c], act, out, row + x, x, l.w());
+                    FloatVector v = x + Vec.L <= l.w() ? FloatVector.fromArray(Vec.S, in, row + x)
+                            : FloatVector.fromArray(Vec.S, Vec.partial(in, row + x, l.w() - x), 0);
+                    v.mul(sc).intoArray(spill, 0);
+                    Vec.epilogue(spill, 0, 1, shift[c], act, out, row + x, x, l.w());
                 }
             }
         }

@@ -3,7 +3,6 @@ package dev.frontier.worker.compile.kernel;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,24 +42,25 @@ public final class LinearKernel {
             int b0 = r * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
             int i = 0;
             for (; i + Vec.L <= n; i += Vec.L) {
-                FloatVector xv = Vec.load(x, i);
-                a0 = Vec.load(w, b0 + i).fma(xv, a0);
-                a1 = Vec.load(w, b1 + i).fma(xv, a1);
-                a2 = Vec.load(w, b2 + i).fma(xv, a2);
-                a3 = Vec.load(w, b3 + i).fma(xv, a3);
+                FloatVector xv = FloatVector.fromArray(Vec.S, x, i);
+                a0 = FloatVector.fromArray(Vec.S, w, b0 + i).fma(xv, a0);
+                a1 = FloatVector.fromArray(Vec.S, w, b1 + i).fma(xv, a1);
+                a2 = FloatVector.fromArray(Vec.S, w, b2 + i).fma(xv, a2);
+                a3 = FloatVector.fromArray(Vec.S, w, b3 + i).fma(xv, a3);
             }
-            if (i < n) {
-                VectorMask<Float> m = Vec.S.indexInRange(i, n);
-                FloatVector xv = FloatVector.fromArray(Vec.S, x, i, m);
-                a0 = FloatVector.fromArray(Vec.S, w, b0 + i, m).fma(xv, a0);
-                a1 = FloatVector.fromArray(Vec.S, w, b1 + i, m).fma(xv, a1);
-                a2 = FloatVector.fromArray(Vec.S, w, b2 + i, m).fma(xv, a2);
-                a3 = FloatVector.fromArray(Vec.S, w, b3 + i, m).fma(xv, a3);
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                float xv = x[i];
+                s0 += w[b0 + i] * xv;
+                s1 += w[b1 + i] * xv;
+                s2 += w[b2 + i] * xv;
+                s3 += w[b3 + i] * xv;
             }
-            y[r] = Vec.act(a0.reduceLanes(VectorOperators.ADD) + bias[r], act);
-            y[r + 1] = Vec.act(a1.reduceLanes(VectorOperators.ADD) + bias[r + 1], act);
-            y[r + 2] = Vec.act(a2.reduceLanes(VectorOperators.ADD) + bias[r + 2], act);
-            y[r + 3] = Vec.act(a3.reduceLanes(VectorOperators.ADD) + bias[r + 3], act);
+            y[r] = Vec.act(s0 + bias[r], act);
+            y[r + 1] = Vec.act(s1 + bias[r + 1], act);
+            y[r + 2] = Vec.act(s2 + bias[r + 2], act);
+            y[r + 3] = Vec.act(s3 + bias[r + 3], act);
         }
         denseScalar(x, y, w, bias, n, out, act, r, to);
     }
@@ -107,10 +107,10 @@ public final class LinearKernel {
                 int q = 0;
                 for (; q + Vec.L <= k; q += Vec.L) {
                     FloatVector xv = FloatVector.fromArray(Vec.S, x, 0, cols, c0 + q);
-                    a0 = Vec.load(w, w0 + q).fma(xv, a0);
-                    a1 = Vec.load(w, w1 + q).fma(xv, a1);
-                    a2 = Vec.load(w, w2 + q).fma(xv, a2);
-                    a3 = Vec.load(w, w3 + q).fma(xv, a3);
+                    a0 = FloatVector.fromArray(Vec.S, w, w0 + q).fma(xv, a0);
+                    a1 = FloatVector.fromArray(Vec.S, w, w1 + q).fma(xv, a1);
+                    a2 = FloatVector.fromArray(Vec.S, w, w2 + q).fma(xv, a2);
+                    a3 = FloatVector.fromArray(Vec.S, w, w3 + q).fma(xv, a3);
                 }
                 float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
                 float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);

@@ -2,7 +2,6 @@ package dev.frontier.worker.compile.kernel;
 
 import dev.frontier.worker.compile.Layout;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /** Max / average pooling (padded positions count as zeros in averages) and global average pooling. */
 public final class PoolKernel {
@@ -43,8 +42,14 @@ public final class PoolKernel {
             scalar(in, out, li, lo, k, stride, pad, max, from, to);
             return;
         }
+        if (max && k == 2 && stride == 2) {
+            // strided gathers are slow on JDK 17 and a 2x2 window is 3 max ops: a tight unchecked loop wins
+            maxPool2x2(in, out, li, lo, from, to);
+            return;
+        }
         int[] map = Vec.strideMap(stride);
         float inv = 1f / (k * k);
+        float[] spill = Vec.accumulators();
         for (int c = from; c < to; c++) {
             for (int oy = 0; oy < lo.h(); oy++) {
                 int orow = lo.index(c, oy, 0);
@@ -54,14 +59,29 @@ public final class PoolKernel {
                         int base = c * li.plane() + (oy * stride - pad + ky + li.pad()) * li.rowStride()
                                 + ox * stride - pad + li.pad();
                         for (int kx = 0; kx < k; kx++) {
-                            FloatVector x = Vec.loadStrided(in, base + kx, stride, map);
+                            FloatVector x = stride == 1 ? FloatVector.fromArray(Vec.S, in, base + kx)
+                                    : FloatVector.fromArray(Vec.S, in, base + kx, map, 0);
                             acc = max ? acc.max(x) : acc.add(x);
                         }
                     }
                     if (!max) {
                         acc = acc.mul(inv);
                     }
-                    Vec.store(acc, 0f, Vec.NONE, out, orow + ox, ox, lo.w());
+                    acc.intoArray(spill, 0);
+                    Vec.epilogue(spill, 0, 1, 0f, Vec.NONE, out, orow + ox, ox, lo.w());
+                }
+            }
+        }
+    }
+
+    static void maxPool2x2(float[] in, float[] out, Layout li, Layout lo, int from, int to) {
+        int rs = li.rowStride();
+        for (int c = from; c < to; c++) {
+            for (int oy = 0; oy < lo.h(); oy++) {
+                int i0 = li.index(c, 2 * oy, 0);
+                int o = lo.index(c, oy, 0);
+                for (int ox = 0; ox < lo.w(); ox++, i0 += 2) {
+                    out[o + ox] = Math.max(Math.max(in[i0], in[i0 + 1]), Math.max(in[i0 + rs], in[i0 + rs + 1]));
                 }
             }
         }
@@ -90,11 +110,10 @@ public final class PoolKernel {
             FloatVector acc = FloatVector.zero(Vec.S);
             int p = start;
             for (; p + Vec.L <= end; p += Vec.L) {
-                acc = acc.add(Vec.load(in, base + p));
+                acc = acc.add(FloatVector.fromArray(Vec.S, in, base + p));
             }
             if (p < end) {
-                VectorMask<Float> m = Vec.S.indexInRange(p, end);
-                acc = acc.add(FloatVector.fromArray(Vec.S, in, base + p, m));
+                acc = acc.add(FloatVector.fromArray(Vec.S, Vec.partial(in, base + p, end - p), 0));
             }
             out[c] = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD) * inv;
         }

@@ -57,19 +57,65 @@ public final class SparseConvKernel {
         }
     }
 
-    public static void vector(float[] in, float[] out, Bound b, int variant, int from, int to) {
+    /**
+     * The load-time expansion the vector path runs on: per output channel (reordered order), its kept
+     * taps as (input offset, weight) entries in pattern-group order, padded with zero-weight entries to
+     * a multiple of 4. One flat loop over entries: nested variable-trip loops (group, kernel, tap)
+     * made C2 on JDK 17 box the accumulators and run ~10x slower.
+     */
+    public record Entries(int[] start, int[] off, float[] w) {
+    }
+
+    public static Entries expand(Bound b) {
+        int cout = b.order().length;
+        int[] start = new int[cout + 1];
+        java.util.List<int[]> offs = new java.util.ArrayList<>();
+        int n = 0;
+        int[] offTmp = new int[64];
+        float[] wTmp = new float[64];
+        for (int i = 0; i < cout; i++) {
+            start[i] = n;
+            for (int g = b.ocGroups()[i]; g < b.ocGroups()[i + 1]; g++) {
+                int[] taps = b.patternTaps()[b.groupPattern()[g]];
+                for (int k = b.groupKernels()[g]; k < b.groupKernels()[g + 1]; k++) {
+                    for (int t = 0; t < taps.length; t++) {
+                        if (n + 4 >= offTmp.length) {
+                            offTmp = java.util.Arrays.copyOf(offTmp, offTmp.length * 2);
+                            wTmp = java.util.Arrays.copyOf(wTmp, wTmp.length * 2);
+                        }
+                        offTmp[n] = b.kernelIcOff()[k] + taps[t];
+                        wTmp[n] = b.weights()[b.kernelW()[k] + t];
+                        n++;
+                    }
+                }
+            }
+            while ((n - start[i]) % 4 != 0) {
+                if (n + 4 >= offTmp.length) {
+                    offTmp = java.util.Arrays.copyOf(offTmp, offTmp.length * 2);
+                    wTmp = java.util.Arrays.copyOf(wTmp, wTmp.length * 2);
+                }
+                offTmp[n] = b.lo().interiorStart();
+                wTmp[n] = 0f;
+                n++;
+            }
+        }
+        start[cout] = n;
+        return new Entries(start, java.util.Arrays.copyOf(offTmp, n), java.util.Arrays.copyOf(wTmp, n));
+    }
+
+    public static void vector(float[] in, float[] out, Bound b, Entries e, int variant, int from, int to) {
         Layout lo = b.lo();
         for (int i = from; i < to; i++) {
             if (variant == 8) {
-                channel8(in, out, b, i);
+                channel8(in, out, b, e, i);
             } else {
-                channel4(in, out, b, i);
+                channel4(in, out, b, e, i);
             }
             lo.zeroPadColumns(out, b.order()[i] * lo.plane());
         }
     }
 
-    private static void channel4(float[] in, float[] out, Bound b, int i) {
+    private static void channel4(float[] in, float[] out, Bound b, Entries e, int i) {
         final int L = Vec.L;
         Layout lo = b.lo();
         int start = lo.interiorStart();
@@ -77,62 +123,39 @@ public final class SparseConvKernel {
         int oc = b.order()[i];
         int obase = oc * lo.plane();
         float bias = b.bias()[oc];
-        int g0 = b.ocGroups()[i];
-        int g1 = b.ocGroups()[i + 1];
-        int[] gk = b.groupKernels();
-        int[] icOff = b.kernelIcOff();
-        int[] kw = b.kernelW();
-        float[] w = b.weights();
+        int q0 = e.start()[i];
+        int q1 = e.start()[i + 1];
+        int[] off = e.off();
+        float[] w = e.w();
+        float[] acc = Vec.accumulators();
         for (int pos = start; pos < end; pos += 4 * L) {
             FloatVector a0 = FloatVector.zero(Vec.S), a1 = a0, a2 = a0, a3 = a0;
-            for (int g = g0; g < g1; g++) {
-                int[] taps = b.patternTaps()[b.groupPattern()[g]];
-                if (taps.length == 4) {
-                    int t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3];
-                    for (int k = gk[g]; k < gk[g + 1]; k++) {
-                        int base = icOff[k] + pos;
-                        int wi = kw[k];
-                        FloatVector w0 = FloatVector.broadcast(Vec.S, w[wi]);
-                        FloatVector w1 = FloatVector.broadcast(Vec.S, w[wi + 1]);
-                        FloatVector w2 = FloatVector.broadcast(Vec.S, w[wi + 2]);
-                        FloatVector w3 = FloatVector.broadcast(Vec.S, w[wi + 3]);
-                        int o = base;
-                        a0 = Vec.load(in, o + t0).fma(w0, Vec.load(in, o + t1).fma(w1,
-                                Vec.load(in, o + t2).fma(w2, Vec.load(in, o + t3).fma(w3, a0))));
-                        o += L;
-                        a1 = Vec.load(in, o + t0).fma(w0, Vec.load(in, o + t1).fma(w1,
-                                Vec.load(in, o + t2).fma(w2, Vec.load(in, o + t3).fma(w3, a1))));
-                        o += L;
-                        a2 = Vec.load(in, o + t0).fma(w0, Vec.load(in, o + t1).fma(w1,
-                                Vec.load(in, o + t2).fma(w2, Vec.load(in, o + t3).fma(w3, a2))));
-                        o += L;
-                        a3 = Vec.load(in, o + t0).fma(w0, Vec.load(in, o + t1).fma(w1,
-                                Vec.load(in, o + t2).fma(w2, Vec.load(in, o + t3).fma(w3, a3))));
-                    }
-                } else {
-                    for (int k = gk[g]; k < gk[g + 1]; k++) {
-                        int base = icOff[k] + pos;
-                        int wi = kw[k];
-                        for (int t = 0; t < taps.length; t++) {
-                            FloatVector wt = FloatVector.broadcast(Vec.S, w[wi + t]);
-                            int o = base + taps[t];
-                            a0 = Vec.load(in, o).fma(wt, a0);
-                            a1 = Vec.load(in, o + L).fma(wt, a1);
-                            a2 = Vec.load(in, o + 2 * L).fma(wt, a2);
-                            a3 = Vec.load(in, o + 3 * L).fma(wt, a3);
-                        }
-                    }
-                }
+            for (int q = q0; q < q1; q += 4) {
+                int o0 = off[q] + pos, o1 = off[q + 1] + pos, o2 = off[q + 2] + pos, o3 = off[q + 3] + pos;
+                FloatVector w0 = FloatVector.broadcast(Vec.S, w[q]);
+                FloatVector w1 = FloatVector.broadcast(Vec.S, w[q + 1]);
+                FloatVector w2 = FloatVector.broadcast(Vec.S, w[q + 2]);
+                FloatVector w3 = FloatVector.broadcast(Vec.S, w[q + 3]);
+                a0 = FloatVector.fromArray(Vec.S, in, o0).fma(w0, FloatVector.fromArray(Vec.S, in, o1).fma(w1,
+                        FloatVector.fromArray(Vec.S, in, o2).fma(w2, FloatVector.fromArray(Vec.S, in, o3).fma(w3, a0))));
+                a1 = FloatVector.fromArray(Vec.S, in, o0 + L).fma(w0, FloatVector.fromArray(Vec.S, in, o1 + L).fma(w1,
+                        FloatVector.fromArray(Vec.S, in, o2 + L).fma(w2, FloatVector.fromArray(Vec.S, in, o3 + L).fma(w3, a1))));
+                a2 = FloatVector.fromArray(Vec.S, in, o0 + 2 * L).fma(w0, FloatVector.fromArray(Vec.S, in, o1 + 2 * L).fma(w1,
+                        FloatVector.fromArray(Vec.S, in, o2 + 2 * L).fma(w2,
+                                FloatVector.fromArray(Vec.S, in, o3 + 2 * L).fma(w3, a2))));
+                a3 = FloatVector.fromArray(Vec.S, in, o0 + 3 * L).fma(w0, FloatVector.fromArray(Vec.S, in, o1 + 3 * L).fma(w1,
+                        FloatVector.fromArray(Vec.S, in, o2 + 3 * L).fma(w2,
+                                FloatVector.fromArray(Vec.S, in, o3 + 3 * L).fma(w3, a3))));
             }
-            int o = obase + pos;
-            Vec.store(a0, bias, b.act(), out, o, pos, end);
-            Vec.store(a1, bias, b.act(), out, o + L, pos + L, end);
-            Vec.store(a2, bias, b.act(), out, o + 2 * L, pos + 2 * L, end);
-            Vec.store(a3, bias, b.act(), out, o + 3 * L, pos + 3 * L, end);
+            a0.intoArray(acc, 0);
+            a1.intoArray(acc, L);
+            a2.intoArray(acc, 2 * L);
+            a3.intoArray(acc, 3 * L);
+            Vec.epilogue(acc, 0, 4, bias, b.act(), out, obase + pos, pos, end);
         }
     }
 
-    private static void channel8(float[] in, float[] out, Bound b, int i) {
+    private static void channel8(float[] in, float[] out, Bound b, Entries e, int i) {
         final int L = Vec.L;
         Layout lo = b.lo();
         int start = lo.interiorStart();
@@ -140,44 +163,34 @@ public final class SparseConvKernel {
         int oc = b.order()[i];
         int obase = oc * lo.plane();
         float bias = b.bias()[oc];
-        int g0 = b.ocGroups()[i];
-        int g1 = b.ocGroups()[i + 1];
-        int[] gk = b.groupKernels();
-        int[] icOff = b.kernelIcOff();
-        int[] kw = b.kernelW();
-        float[] w = b.weights();
+        int q0 = e.start()[i];
+        int q1 = e.start()[i + 1];
+        int[] off = e.off();
+        float[] w = e.w();
+        float[] acc = Vec.accumulators();
         for (int pos = start; pos < end; pos += 8 * L) {
             FloatVector a0 = FloatVector.zero(Vec.S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int g = g0; g < g1; g++) {
-                int[] taps = b.patternTaps()[b.groupPattern()[g]];
-                int nt = taps.length;
-                for (int k = gk[g]; k < gk[g + 1]; k++) {
-                    int base = icOff[k] + pos;
-                    int wi = kw[k];
-                    for (int t = 0; t < nt; t++) {
-                        FloatVector wt = FloatVector.broadcast(Vec.S, w[wi + t]);
-                        int o = base + taps[t];
-                        a0 = Vec.load(in, o).fma(wt, a0);
-                        a1 = Vec.load(in, o + L).fma(wt, a1);
-                        a2 = Vec.load(in, o + 2 * L).fma(wt, a2);
-                        a3 = Vec.load(in, o + 3 * L).fma(wt, a3);
-                        a4 = Vec.load(in, o + 4 * L).fma(wt, a4);
-                        a5 = Vec.load(in, o + 5 * L).fma(wt, a5);
-                        a6 = Vec.load(in, o + 6 * L).fma(wt, a6);
-                        a7 = Vec.load(in, o + 7 * L).fma(wt, a7);
-                    }
-                }
+            for (int q = q0; q < q1; q++) {
+                int o = off[q] + pos;
+                FloatVector wt = FloatVector.broadcast(Vec.S, w[q]);
+                a0 = FloatVector.fromArray(Vec.S, in, o).fma(wt, a0);
+                a1 = FloatVector.fromArray(Vec.S, in, o + L).fma(wt, a1);
+                a2 = FloatVector.fromArray(Vec.S, in, o + 2 * L).fma(wt, a2);
+                a3 = FloatVector.fromArray(Vec.S, in, o + 3 * L).fma(wt, a3);
+                a4 = FloatVector.fromArray(Vec.S, in, o + 4 * L).fma(wt, a4);
+                a5 = FloatVector.fromArray(Vec.S, in, o + 5 * L).fma(wt, a5);
+                a6 = FloatVector.fromArray(Vec.S, in, o + 6 * L).fma(wt, a6);
+                a7 = FloatVector.fromArray(Vec.S, in, o + 7 * L).fma(wt, a7);
             }
-            int o = obase + pos;
-            int act = b.act();
-            Vec.store(a0, bias, act, out, o, pos, end);
-            Vec.store(a1, bias, act, out, o + L, pos + L, end);
-            Vec.store(a2, bias, act, out, o + 2 * L, pos + 2 * L, end);
-            Vec.store(a3, bias, act, out, o + 3 * L, pos + 3 * L, end);
-            Vec.store(a4, bias, act, out, o + 4 * L, pos + 4 * L, end);
-            Vec.store(a5, bias, act, out, o + 5 * L, pos + 5 * L, end);
-            Vec.store(a6, bias, act, out, o + 6 * L, pos + 6 * L, end);
-            Vec.store(a7, bias, act, out, o + 7 * L, pos + 7 * L, end);
+            a0.intoArray(acc, 0);
+            a1.intoArray(acc, L);
+            a2.intoArray(acc, 2 * L);
+            a3.intoArray(acc, 3 * L);
+            a4.intoArray(acc, 4 * L);
+            a5.intoArray(acc, 5 * L);
+            a6.intoArray(acc, 6 * L);
+            a7.intoArray(acc, 7 * L);
+            Vec.epilogue(acc, 0, 8, bias, b.act(), out, obase + pos, pos, end);
         }
     }
 }

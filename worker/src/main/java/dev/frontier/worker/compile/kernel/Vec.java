@@ -1,7 +1,6 @@
 package dev.frontier.worker.compile.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Shared vector helpers: the species, the scalar switch, and the bias + activation + masked store epilogue. */
@@ -19,20 +18,6 @@ public final class Vec {
     private Vec() {
     }
 
-    static FloatVector load(float[] a, int i) {
-        return FloatVector.fromArray(S, a, i);
-    }
-
-    static FloatVector act(FloatVector v, int act) {
-        if (act == RELU) {
-            return v.max(0f);
-        }
-        if (act == RELU6) {
-            return v.max(0f).min(6f);
-        }
-        return v;
-    }
-
     static float act(float v, int act) {
         if (act == RELU) {
             return Math.max(0f, v);
@@ -43,22 +28,48 @@ public final class Vec {
         return v;
     }
 
+    /** Copies n (< L) floats from a[i..] into a zero-padded scratch vector (instead of a masked load). */
+    static float[] partial(float[] a, int i, int n) {
+        float[] tmp = SCRATCH.get();
+        System.arraycopy(a, i, tmp, 0, n);
+        java.util.Arrays.fill(tmp, n, L, 0f);
+        return tmp;
+    }
+
     /**
-     * Adds the bias, applies the activation and stores lanes whose position {@code pos + lane} is below
-     * {@code end}; lanes past the end are dropped (they would land on the next plane's zero ring).
+     * Bias + activation + store of {@code nvec} accumulator vectors that the caller spilled to
+     * {@code acc[accOff..]}. Vectors never cross a method boundary here: a vector passed to or
+     * returned from a call that C2 does not inline gets boxed, which made kernels ~10x slower.
      */
-    static void store(FloatVector acc, float bias, int act, float[] out, int o, int pos, int end) {
-        if (pos >= end) {
-            return;
-        }
-        FloatVector v = act(acc.add(bias), act);
-        if (pos + L <= end) {
-            v.intoArray(out, o);
-        } else {
-            VectorMask<Float> m = S.indexInRange(pos, end);
-            v.intoArray(out, o, m);
+    static void epilogue(float[] acc, int accOff, int nvec, float bias, int act, float[] out, int o, int pos, int end) {
+        for (int j = 0; j < nvec; j++) {
+            int p = pos + j * L;
+            if (p >= end) {
+                return;
+            }
+            FloatVector v = FloatVector.fromArray(S, acc, accOff + j * L).add(bias);
+            if (act == RELU) {
+                v = v.max(0f);
+            } else if (act == RELU6) {
+                v = v.max(0f).min(6f);
+            }
+            if (p + L <= end) {
+                v.intoArray(out, o + j * L);
+            } else {
+                v.intoArray(acc, accOff + j * L);
+                System.arraycopy(acc, accOff + j * L, out, o + j * L, end - p);
+            }
         }
     }
+
+    /** Per-thread spill area for accumulators (16 vectors). */
+    static float[] accumulators() {
+        return ACC.get();
+    }
+
+    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[16 * L]);
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[L]);
 
     /** Index map for strided loads: 0, s, 2s, ... */
     static int[] strideMap(int s) {
@@ -69,8 +80,4 @@ public final class Vec {
         return m;
     }
 
-    /** Loads L floats at a + base + j*stride (contiguous when stride is 1). */
-    static FloatVector loadStrided(float[] a, int base, int stride, int[] map) {
-        return stride == 1 ? FloatVector.fromArray(S, a, base) : FloatVector.fromArray(S, a, base, map, 0);
-    }
 }

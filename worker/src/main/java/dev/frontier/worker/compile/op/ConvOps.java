@@ -77,6 +77,7 @@ public final class ConvOps {
             float[] in = b.buffer(inputs().get(0));
             float[] out = b.buffer(output());
             int[] taps = DenseConvKernel.taps(k, pad, lo.rowStride());
+            int[] offs = DenseConvKernel.offsets(taps, cin, li.plane());
             int v = variant();
             int ocb = DenseConvKernel.ocb(v);
             float[] wp = DenseConvKernel.pack(w, cout, cin, k * k, ocb);
@@ -86,7 +87,7 @@ public final class ConvOps {
                         (f, t) -> DenseConvKernel.scalar(in, out, wp, bias, taps, cin, cout, lo, act, ocb, f, t));
             }
             return step(DenseConvKernel.blocks(cout, v),
-                    (f, t) -> DenseConvKernel.vector(in, out, wp, bias, taps, cin, cout, lo, act, v, f, t));
+                    (f, t) -> DenseConvKernel.vector(in, out, wp, bias, offs, cin, cout, lo, act, v, f, t));
         }
 
         protected void writeBody(Bin.Out o) {
@@ -213,7 +214,8 @@ public final class ConvOps {
             if (scalar) {
                 return step(cout, (f, t) -> SparseConvKernel.scalar(in, out, bound, f, t));
             }
-            return step(cout, (f, t) -> SparseConvKernel.vector(in, out, bound, v, f, t));
+            SparseConvKernel.Entries e = SparseConvKernel.expand(bound);
+            return step(cout, (f, t) -> SparseConvKernel.vector(in, out, bound, e, v, f, t));
         }
 
         protected void writeBody(Bin.Out o) {
