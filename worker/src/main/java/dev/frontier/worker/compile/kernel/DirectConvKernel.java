@@ -50,37 +50,56 @@ public final class DirectConvKernel {
         }
     }
 
-    public static void vector(float[] in, float[] out, float[] w, float[] bias, Geometry g, int act, int from, int to) {
+    /**
+     * Vector path for stride 1: one flat loop over (input channel, ky, kx) offsets (nested variable
+     * loops make JDK 17's C2 box vector accumulators). Strided convs take the scalar path: JDK 17 has
+     * no fast strided load (gathers fall back to Java code).
+     */
+    public static void vector(float[] in, float[] out, float[] w, float[] bias, Geometry g, int[] rel, int act,
+                              int from, int to) {
+        if (g.stride() != 1) {
+            scalar(in, out, w, bias, g, act, from, to);
+            return;
+        }
         Layout lo = g.lo();
+        Layout li = g.li();
         int ipg = g.inPerGroup();
-        int s = g.stride();
-        int[] map = Vec.strideMap(s);
         int kh = g.kh();
         int kw = g.kw();
+        int n = ipg * kh * kw;
         float[] spill = Vec.accumulators();
         for (int oc = from; oc < to; oc++) {
             int grp = oc / g.outPerGroup();
             float b = bias[oc];
+            int wb = oc * n;
             for (int oy = 0; oy < lo.h(); oy++) {
                 int orow = lo.index(oc, oy, 0);
+                int irow = grp * ipg * li.plane() + (oy - g.padding() + li.pad()) * li.rowStride() - g.padding() + li.pad();
                 for (int ox = 0; ox < lo.w(); ox += Vec.L) {
                     FloatVector acc = FloatVector.zero(Vec.S);
-                    for (int icg = 0; icg < ipg; icg++) {
-                        int ic = grp * ipg + icg;
-                        int wb = (oc * ipg + icg) * kh * kw;
-                        for (int ky = 0; ky < kh; ky++) {
-                            int base = g.inBase(ic, oy, ox, ky, 0);
-                            for (int kx = 0; kx < kw; kx++) {
-                                FloatVector x = s == 1 ? FloatVector.fromArray(Vec.S, in, base + kx)
-                                        : FloatVector.fromArray(Vec.S, in, base + kx, map, 0);
-                                acc = x.fma(FloatVector.broadcast(Vec.S, w[wb + ky * kw + kx]), acc);
-                            }
-                        }
+                    int base = irow + ox;
+                    for (int q = 0; q < n; q++) {
+                        acc = FloatVector.fromArray(Vec.S, in, base + rel[q]).fma(FloatVector.broadcast(Vec.S, w[wb + q]), acc);
                     }
                     acc.intoArray(spill, 0);
                     Vec.epilogue(spill, 0, 1, b, act, out, orow + ox, ox, lo.w());
                 }
             }
         }
+    }
+
+    /** Offset of every (ic in group, ky, kx) tap relative to the window's top-left input position. */
+    public static int[] relativeOffsets(Geometry g) {
+        Layout li = g.li();
+        int[] rel = new int[g.inPerGroup() * g.kh() * g.kw()];
+        int q = 0;
+        for (int ic = 0; ic < g.inPerGroup(); ic++) {
+            for (int ky = 0; ky < g.kh(); ky++) {
+                for (int kx = 0; kx < g.kw(); kx++) {
+                    rel[q++] = ic * li.plane() + ky * li.rowStride() + kx;
+                }
+            }
+        }
+        return rel;
     }
 }

@@ -36,8 +36,19 @@ public final class PoolKernel {
     }
 
     /** Vector form; max pooling with padding needs bounds checks and takes the scalar path. */
+    /** Window offsets relative to its top-left input position (precomputed once per bound op). */
+    public static int[] window(Layout li, int k) {
+        int[] rel = new int[k * k];
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                rel[ky * k + kx] = ky * li.rowStride() + kx;
+            }
+        }
+        return rel;
+    }
+
     public static void vector(float[] in, float[] out, Layout li, Layout lo, int k, int stride, int pad, boolean max,
-                              int from, int to) {
+                              int[] rel, int from, int to) {
         if (max && pad > 0 || li.pad() < pad) {
             scalar(in, out, li, lo, k, stride, pad, max, from, to);
             return;
@@ -47,22 +58,22 @@ public final class PoolKernel {
             maxPool2x2(in, out, li, lo, from, to);
             return;
         }
-        int[] map = Vec.strideMap(stride);
+        if (stride != 1) {
+            // no fast strided vector load on JDK 17
+            scalar(in, out, li, lo, k, stride, pad, max, from, to);
+            return;
+        }
         float inv = 1f / (k * k);
         float[] spill = Vec.accumulators();
         for (int c = from; c < to; c++) {
             for (int oy = 0; oy < lo.h(); oy++) {
                 int orow = lo.index(c, oy, 0);
+                int irow = c * li.plane() + (oy - pad + li.pad()) * li.rowStride() - pad + li.pad();
                 for (int ox = 0; ox < lo.w(); ox += Vec.L) {
                     FloatVector acc = FloatVector.broadcast(Vec.S, max ? Float.NEGATIVE_INFINITY : 0f);
-                    for (int ky = 0; ky < k; ky++) {
-                        int base = c * li.plane() + (oy * stride - pad + ky + li.pad()) * li.rowStride()
-                                + ox * stride - pad + li.pad();
-                        for (int kx = 0; kx < k; kx++) {
-                            FloatVector x = stride == 1 ? FloatVector.fromArray(Vec.S, in, base + kx)
-                                    : FloatVector.fromArray(Vec.S, in, base + kx, map, 0);
-                            acc = max ? acc.max(x) : acc.add(x);
-                        }
+                    for (int q = 0; q < rel.length; q++) {
+                        FloatVector x = FloatVector.fromArray(Vec.S, in, irow + ox + rel[q]);
+                        acc = max ? acc.max(x) : acc.add(x);
                     }
                     if (!max) {
                         acc = acc.mul(inv);

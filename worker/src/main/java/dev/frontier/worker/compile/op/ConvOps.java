@@ -294,7 +294,8 @@ public final class ConvOps {
             if (scalar) {
                 return step(cout, (f, t) -> DirectConvKernel.scalar(in, out, w, bias, g, act, f, t));
             }
-            return step(cout, (f, t) -> DirectConvKernel.vector(in, out, w, bias, g, act, f, t));
+            int[] rel = DirectConvKernel.relativeOffsets(g);
+            return step(cout, (f, t) -> DirectConvKernel.vector(in, out, w, bias, g, rel, act, f, t));
         }
 
         protected void writeBody(Bin.Out o) {

@@ -46,7 +46,8 @@ public final class SimpleOps {
             if (scalar) {
                 return step(lo.c(), (f, t) -> PoolKernel.scalar(in, out, li, lo, k, stride, pad, max, f, t));
             }
-            return step(lo.c(), (f, t) -> PoolKernel.vector(in, out, li, lo, k, stride, pad, max, f, t));
+            int[] rel = PoolKernel.window(li, k);
+            return step(lo.c(), (f, t) -> PoolKernel.vector(in, out, li, lo, k, stride, pad, max, rel, f, t));
         }
 
         protected void writeBody(Bin.Out o) {

@@ -1,0 +1,55 @@
+package dev.frontier.worker.compile;
+
+import dev.frontier.worker.measure.VariantMaker;
+import dev.frontier.worker.model.Graph;
+import dev.frontier.worker.model.InvalidModelException;
+import dev.frontier.worker.model.ModelFile;
+import dev.frontier.worker.model.Zoo;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ArtifactTest {
+
+    @Test
+    void roundTripsExactlyAndRunsIdentically(@TempDir Path dir) {
+        for (String arch : Zoo.ARCHITECTURES) {
+            Graph g = VariantMaker.blockLinear(VariantMaker.patternConnectivity(Zoo.create(arch, 1, 10), 8, 8), 4, 16, 0.5);
+            Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
+            byte[] bytes = Artifact.toBytes(plan);
+            Path f = dir.resolve(arch + Artifact.EXTENSION);
+            Artifact.write(plan, f);
+            Plan back = Artifact.read(f);
+            assertThat(Artifact.toBytes(back)).as(arch).isEqualTo(bytes);
+            float[] x = TestGraphs.input(g, 3);
+            try (Executor a = new Executor(plan, 1, false); Executor b = new Executor(back, 1, false)) {
+                assertThat(b.run(x)).isEqualTo(a.run(x));
+            }
+            Map<String, Object> header = Artifact.readHeader(bytes);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> meta = (Map<String, Object>) header.get("metadata");
+            assertThat(meta.get("sourceSha256")).isEqualTo(Artifact.sha256(ModelFile.toBytes(g)));
+            assertThat((String) meta.get("compression")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void corruptOrForeignBytesAreRejected() {
+        byte[] bytes = Artifact.toBytes(FrontierCompiler.compile(Zoo.lenet5(1, 10), FrontierCompiler.Options.untuned()));
+        assertThatThrownBy(() -> Artifact.fromBytes(Arrays.copyOf(bytes, bytes.length - 9)))
+                .isInstanceOf(InvalidModelException.class);
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 1;
+        assertThatThrownBy(() -> Artifact.fromBytes(flipped)).isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("checksum");
+        assertThatThrownBy(() -> Artifact.fromBytes(ModelFile.toBytes(Zoo.lenet5(1, 10))))
+                .isInstanceOf(InvalidModelException.class).hasMessageContaining("magic");
+    }
+}
