@@ -58,7 +58,7 @@ public final class DirectConvKernel {
     public static void vector(float[] in, float[] out, float[] w, float[] bias, Geometry g, int[] rel, int act,
                               int from, int to) {
         if (g.stride() != 1) {
-            scalar(in, out, w, bias, g, act, from, to);
+            strided(in, out, w, bias, g, rel, act, from, to);
             return;
         }
         Layout lo = g.lo();
@@ -83,6 +83,33 @@ public final class DirectConvKernel {
                     }
                     acc.intoArray(spill, 0);
                     Vec.epilogue(spill, 0, 1, b, act, out, orow + ox, ox, lo.w());
+                }
+            }
+        }
+    }
+
+    /** Strided convs: scalar, but one flat tap loop over precomputed offsets (no per-tap index arithmetic). */
+    static void strided(float[] in, float[] out, float[] w, float[] bias, Geometry g, int[] rel, int act, int from,
+                        int to) {
+        Layout lo = g.lo();
+        Layout li = g.li();
+        int ipg = g.inPerGroup();
+        int n = rel.length;
+        int s = g.stride();
+        for (int oc = from; oc < to; oc++) {
+            int grp = oc / g.outPerGroup();
+            int wb = oc * n;
+            for (int oy = 0; oy < lo.h(); oy++) {
+                int orow = lo.index(oc, oy, 0);
+                int irow = grp * ipg * li.plane() + (oy * s - g.padding() + li.pad()) * li.rowStride() - g.padding()
+                        + li.pad();
+                for (int ox = 0; ox < lo.w(); ox++) {
+                    int base = irow + ox * s;
+                    float acc = 0f;
+                    for (int q = 0; q < n; q++) {
+                        acc += w[wb + q] * in[base + rel[q]];
+                    }
+                    out[orow + ox] = Vec.act(acc + bias[oc], act);
                 }
             }
         }
