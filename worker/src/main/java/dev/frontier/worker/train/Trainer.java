@@ -157,9 +157,20 @@ public final class Trainer {
         return out;
     }
 
+    /**
+     * PyTorch's grad mode is per thread and on by default in a new thread (DJL switches it off only
+     * on the thread that loaded the engine), and an in-place edit of a leaf weight is refused while
+     * it is on. The mask is not part of the computation, so it is applied with grad mode off.
+     */
     private static void applyMasks(Map<Parameter, NDArray> masks) {
-        for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
-            e.getKey().getArray().muli(e.getValue());
+        boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        try {
+            for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
+                e.getKey().getArray().muli(e.getValue());
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
         }
     }
 }

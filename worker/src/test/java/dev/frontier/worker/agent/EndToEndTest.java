@@ -56,10 +56,15 @@ class EndToEndTest {
                 JsonNode frontier = api.get("jobs/" + job.path("id").asString() + "/frontier");
                 JsonNode points = frontier.path("devices").path(0).path("points");
                 assertThat(points.size()).isPositive();
+                double best = 0;
                 for (JsonNode p : points) {
                     assertThat(p.path("latencyMs").asDouble()).isPositive();
-                    assertThat(p.path("accuracy").asDouble()).isBetween(10.0, 100.0);
+                    assertThat(p.path("accuracy").asDouble()).isBetween(0.0, 100.0);
+                    best = Math.max(best, p.path("accuracy").asDouble());
                 }
+                // the dense baseline (trial 0) alone is well above chance; a heavily pruned, barely
+                // fine-tuned trial may sit at chance and still be on the frontier for its latency
+                assertThat(best).isGreaterThan(50.0);
 
                 // the reported accuracy is the artifact's: evaluate the downloaded bytes independently
                 String trialId = points.get(0).path("trialId").asString();
