@@ -17,12 +17,17 @@ public final class OrtLatency {
 
     public static LatencyResult measure(Graph g, int threads, LatencyProtocol.Options o) {
         try (OrtModel m = OrtModel.of(g, threads)) {
-            float[] in = new float[m.inputSize()];
-            Random r = new Random(7);
-            for (int i = 0; i < in.length; i++) {
-                in[i] = (float) r.nextGaussian();
-            }
-            return LatencyProtocol.measure(m.timedRun(in), threads, o);
+            return measure(m, threads, o);
         }
+    }
+
+    /** Times an open session (e.g. one per thread count, measured in several interleaved rounds). */
+    public static LatencyResult measure(OrtModel m, int threads, LatencyProtocol.Options o) {
+        float[] in = new float[m.inputSize()];
+        Random r = new Random(7);
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) r.nextGaussian();
+        }
+        return LatencyProtocol.measure(m.timedRun(in), threads, o);
     }
 }
