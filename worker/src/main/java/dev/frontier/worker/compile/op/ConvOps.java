@@ -145,7 +145,7 @@ public final class ConvOps {
             return pad;
         }
 
-        public String format() {
+        String sparseFormat() {
             for (int p : patterns) {
                 if (Integer.bitCount(p) != 4) {
                     return "connectivity";
@@ -154,9 +154,16 @@ public final class ConvOps {
             return "pattern";
         }
 
+        /**
+         * Sparse variants 4 / 8 (accumulator vectors), plus the dense kernels on the expanded weights
+         * (variants >= 10): when too little was pruned for the sparse kernel to win on this machine,
+         * the tuner picks dense. The artifact still stores the compact format.
+         */
         public int[] variants() {
-            return SparseConvKernel.VARIANTS;
+            return VARIANTS;
         }
+
+        private static final int[] VARIANTS = {8, 4, 82, 42};
 
         public boolean fusesActivation() {
             return true;
@@ -187,7 +194,38 @@ public final class ConvOps {
                     + ":kept" + Math.round(100.0 * kernelIc.length / ((long) cin * cout)) + ":p" + patterns.length;
         }
 
+        /** The canonical [cout][cin][k*k] weights this compact format stands for. */
+        float[] denseWeights() {
+            int k2 = k * k;
+            float[] w = new float[cout * cin * k2];
+            int wi = 0;
+            for (int i = 0; i < cout; i++) {
+                int oc = order[i];
+                for (int g = ocGroups[i]; g < ocGroups[i + 1]; g++) {
+                    int bits = patterns[groupPattern[g]];
+                    for (int q = groupKernels[g]; q < groupKernels[g + 1]; q++) {
+                        for (int t = 0; t < k2; t++) {
+                            if ((bits >>> t & 1) != 0) {
+                                w[(oc * cin + kernelIc[q]) * k2 + t] = weights[wi++];
+                            }
+                        }
+                    }
+                }
+            }
+            return w;
+        }
+
+        public String format() {
+            return sparseFormat() + (variant() >= 10 ? "(dense kernel)" : "");
+        }
+
         public Step bind(Bindings b, boolean scalar) {
+            if (variant() >= 10) {
+                Dense d = new Dense(new Header(name(), inputs(), output(), outShape()), cin, cout, k, pad, denseWeights(), bias);
+                d.activation(activation());
+                d.variant(variant());
+                return d.bind(b, scalar);
+            }
             Layout li = b.layout(inputs().get(0));
             Layout lo = b.layout(output());
             checkSameGeometry(li, lo, name());
