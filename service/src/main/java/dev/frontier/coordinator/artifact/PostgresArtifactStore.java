@@ -2,6 +2,8 @@ package dev.frontier.coordinator.artifact;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -10,6 +12,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class PostgresArtifactStore implements ArtifactStore {
     private final JdbcTemplate jdbc;
+    // content-addressed and never deleted: once seen, a sha stays valid (bounded to cap memory)
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
     PostgresArtifactStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -22,6 +26,14 @@ class PostgresArtifactStore implements ArtifactStore {
         jdbc.update("INSERT INTO artifact (sha256, content, size_bytes, content_type) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (sha256) DO NOTHING", sha, content, (long) content.length, type);
         return new StoredArtifact(sha, content.length, type);
+    }
+
+    @Override
+    public boolean exists(String sha256) {
+        if (seen.contains(sha256)) return true;
+        boolean found = metadata(sha256).isPresent();
+        if (found && seen.size() < 100_000) seen.add(sha256);
+        return found;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.frontier.coordinator.job;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ class Workflow implements TaskEvents {
     private final TaskService tasks;
     private final ModelService models;
     private final ArtifactStore artifacts;
+    // a job's target devices never change: every BUILD/MEASURE report needs them, so keep them
+    private final Map<UUID, List<UUID>> jobDevices = new ConcurrentHashMap<>();
 
     Workflow(JobRepository jobs, TrialService trials, TaskService tasks, ModelService models, ArtifactStore artifacts) {
         this.jobs = jobs;
@@ -89,16 +92,23 @@ class Workflow implements TaskEvents {
             case BUILD -> {
                 if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing
                 trials.built(task.trialId(), result, artifactSha256);
-                JobEntity job = jobs.findById(task.jobId()).orElseThrow();
-                tasks.enqueueMeasures(job.getId(), task.trialId(), job.getDeviceIds());
+                tasks.enqueueMeasures(task.jobId(), task.trialId(), devices(task.jobId()));
             }
             case MEASURE -> {
                 if (trials.state(task.trialId()).isFinal()) return;
                 long measured = trials.measured(task.trialId(), task.deviceId(), result);
-                JobEntity job = jobs.findById(task.jobId()).orElseThrow();
-                if (measured >= job.getDeviceIds().size()) trials.moveTo(task.trialId(), TrialState.DONE);
+                if (measured >= devices(task.jobId()).size()) trials.moveTo(task.trialId(), TrialState.DONE);
             }
         }
+    }
+
+    private List<UUID> devices(UUID jobId) {
+        List<UUID> cached = jobDevices.get(jobId);
+        if (cached != null) return cached;
+        List<UUID> ids = List.copyOf(jobs.findById(jobId).orElseThrow().getDeviceIds());
+        if (jobDevices.size() > 10_000) jobDevices.clear();
+        jobDevices.put(jobId, ids);
+        return ids;
     }
 
     @Override

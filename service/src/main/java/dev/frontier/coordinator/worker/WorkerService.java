@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import org.springframework.stereotype.Service;
@@ -21,8 +23,12 @@ import dev.frontier.coordinator.system.Times;
 
 @Service
 public class WorkerService {
+    private static final long TOUCH_EVERY_NANOS = 5_000_000_000L;
     private final WorkerRepository workers;
     private final DeviceService devices;
+    // worker rows never change after registration, and every lease poll needs one: keep them in memory
+    private final Map<UUID, WorkerInfo> known = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> lastTouch = new ConcurrentHashMap<>();
 
     WorkerService(WorkerRepository workers, DeviceService devices) {
         this.workers = workers;
@@ -54,13 +60,23 @@ public class WorkerService {
         return workers.findAllByOrderByCreatedAtAsc().stream().map(WorkerService::toDto).toList();
     }
 
-    @Transactional(readOnly = true)
+    // no transaction here: the cached path (every lease poll) must not cost a database round trip
     public Optional<WorkerInfo> info(UUID id) {
-        return workers.findById(id).map(w -> new WorkerInfo(w.getId(), w.getDeviceId(), roles(w.getRoles())));
+        WorkerInfo cached = known.get(id);
+        if (cached != null) return Optional.of(cached);
+        Optional<WorkerInfo> found = workers.findById(id).map(w -> new WorkerInfo(w.getId(), w.getDeviceId(), roles(w.getRoles())));
+        found.ifPresent(w -> {
+            if (known.size() < 100_000) known.put(id, w);
+        });
+        return found;
     }
 
-    @Transactional
+    /** Records that the worker (and so its device) is alive; at most one write per worker every 5 s. */
     public void seen(WorkerInfo w) {
+        long nanos = System.nanoTime();
+        Long last = lastTouch.get(w.id());
+        if (last != null && nanos - last < TOUCH_EVERY_NANOS) return;
+        lastTouch.put(w.id(), nanos);
         Instant now = Instant.now();
         workers.touch(w.id(), now, now.minusSeconds(5));
         if (w.deviceId() != null) devices.touch(w.deviceId());

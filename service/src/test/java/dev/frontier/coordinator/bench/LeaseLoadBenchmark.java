@@ -27,7 +27,8 @@ import dev.frontier.coordinator.FrontierApplication;
  * Load generator: starts the real coordinator (embedded PostgreSQL in a temp dir, same JVM, run it
  * with -Xmx512m), seeds a trial history by batch insert, then N simulated workers do
  * lease + complete cycles on BUILD tasks over real HTTP. Prints a table; see service/bench.sh.
- * Arguments: --workers 8,32,64 --seconds 10 --trials 1000,100000
+ * Arguments: --workers 8,32,64 --seconds 10 --trials 1000,100000 --warmup 30
+ * "CPU ms/cycle" is this JVM's CPU (coordinator + load generator, not PostgreSQL) per cycle.
  */
 public final class LeaseLoadBenchmark {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,7 +43,7 @@ public final class LeaseLoadBenchmark {
                 "--logging.structured.format.console=", "--spring.main.banner-mode=off");
         try {
             int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
-            new LeaseLoadBenchmark(ctx.getBean(JdbcTemplate.class), port).run(workerCounts, seconds, trialLevels);
+            new LeaseLoadBenchmark(ctx.getBean(JdbcTemplate.class), port).run(workerCounts, seconds, trialLevels, args);
         } finally {
             ctx.close();
         }
@@ -54,14 +55,15 @@ public final class LeaseLoadBenchmark {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private UUID jobId;
     private String sha;
-    private int seq;
+    private int seq = 1_000_000_000; // work trials; history trials count up from 0 below them
+    private int historySeq;
 
     private LeaseLoadBenchmark(JdbcTemplate jdbc, int port) {
         this.jdbc = jdbc;
         this.base = "http://localhost:" + port + "/api/v1";
     }
 
-    private void run(int[] workerCounts, int seconds, int[] trialLevels) throws Exception {
+    private void run(int[] workerCounts, int seconds, int[] trialLevels, String[] args) throws Exception {
         if (System.getProperty("bench.asyncCommit") != null) {
             jdbc.execute("ALTER SYSTEM SET synchronous_commit = off");
             jdbc.execute("SELECT pg_reload_conf()");
@@ -74,19 +76,29 @@ public final class LeaseLoadBenchmark {
         }
         Runtime rt = Runtime.getRuntime();
         System.out.printf("cores=%d maxHeap=%dMB seconds/run=%d%n", rt.availableProcessors(), rt.maxMemory() >> 20, seconds);
-        queue(3000);
-        cycles(workers.subList(0, 8), 3); // warm-up: JIT, connection pools
+        // warm-up until the JIT settles (slow on a busy 2-core machine): otherwise the first rows measure the compiler
+        int warmup = Integer.parseInt(arg(args, "--warmup", "30"));
+        int start = queue(Math.max(1500, warmup * 300));
+        cycles(workers.subList(0, Math.min(8, workers.size())), warmup);
+        dropFrom(start);
+        double rate = 100;
 
         System.out.println();
-        System.out.println("| trials in table | workers | cycles/s | p50 ms | p99 ms | errors | bytes/trial |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| trials in table | workers | cycles/s | p50 ms | p99 ms | errors | CPU ms/cycle | bytes/trial |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int level : trialLevels) {
             seedHistory(level);
             for (int n : workerCounts) {
-                queue(seconds * 1500);
+                // enough queued work for the run at the last rate seen, and the table back to the level afterwards
+                int first = queue((int) Math.max(1000, rate * seconds * 2));
                 long rows = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
+                long cpu0 = CpuClock.treeCpuMillis();
                 Result r = cycles(workers.subList(0, n), seconds);
-                System.out.printf("| %,d | %d | %.0f | %.1f | %.1f | %d | %.0f |%n", rows, n, r.perSecond, r.p50, r.p99, r.errors, bytesPerTrial());
+                double cpuPerCycle = (CpuClock.treeCpuMillis() - cpu0) / Math.max(1.0, r.perSecond * seconds);
+                rate = Math.max(rate, r.perSecond);
+                System.out.printf("| %,d | %d | %.0f | %.1f | %.1f | %d | %.2f | %.0f |%n", rows, n, r.perSecond, r.p50, r.p99, r.errors,
+                        cpuPerCycle, bytesPerTrial());
+                dropFrom(first);
             }
         }
     }
@@ -156,11 +168,11 @@ public final class LeaseLoadBenchmark {
 
     /** Finished trials with the rows a real one leaves behind: build+measure tasks, leases, a measurement. */
     private void seedHistory(int target) {
-        long have = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
+        long have = jdbc.queryForObject("SELECT count(*) FROM trial WHERE seq < 1000000000", Long.class);
         if (have >= target) return;
-        int from = seq;
-        int to = seq + (int) (target - have);
-        seq = to;
+        int from = historySeq;
+        int to = historySeq + (int) (target - have);
+        historySeq = to;
         String device = "(SELECT device_id FROM job_device WHERE job_id = '" + jobId + "')";
         jdbc.update("INSERT INTO trial (id, job_id, seq, config, fidelity, state, attempts, accuracy, size_bytes, build_metrics, "
                 + "artifact_sha256, created_at, started_at, finished_at) SELECT gen_random_uuid(), ?, g, "
@@ -179,8 +191,18 @@ public final class LeaseLoadBenchmark {
         jdbc.execute("ANALYZE");
     }
 
-    /** Fresh queued trials with their BUILD tasks: the work the simulated workers consume. */
-    private void queue(int n) {
+    /** Removes the benchmark's work trials (seq >= first) and everything they left, keeping the history level. */
+    private void dropFrom(int first) {
+        String trialsOf = "SELECT id FROM trial WHERE job_id = '" + jobId + "' AND seq >= " + first;
+        jdbc.update("DELETE FROM lease WHERE task_id IN (SELECT id FROM task WHERE trial_id IN (" + trialsOf + "))");
+        jdbc.update("DELETE FROM task WHERE trial_id IN (" + trialsOf + ")");
+        jdbc.update("DELETE FROM measurement WHERE trial_id IN (" + trialsOf + ")");
+        jdbc.update("DELETE FROM trial WHERE job_id = ? AND seq >= ?", jobId, first);
+        jdbc.execute("VACUUM ANALYZE");
+    }
+
+    /** Fresh queued trials with their BUILD tasks: the work the simulated workers consume. Returns the first seq. */
+    private int queue(int n) {
         jdbc.update("UPDATE task SET state = 'CANCELLED' WHERE state = 'QUEUED' AND kind = 'BUILD'");
         int from = seq;
         seq += n;
@@ -191,6 +213,7 @@ public final class LeaseLoadBenchmark {
                 + "SELECT 'BUILD', 'QUEUED', job_id, id, 0, 3, now(), now() FROM trial WHERE job_id = ? AND seq BETWEEN ? AND ?",
                 jobId, from, seq - 1);
         jdbc.execute("VACUUM ANALYZE task");
+        return from;
     }
 
     private double bytesPerTrial() {
