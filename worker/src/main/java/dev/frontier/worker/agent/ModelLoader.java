@@ -7,9 +7,12 @@ import java.nio.file.Path;
 
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.InvalidModelException;
-import dev.frontier.worker.model.ModelFile;
+import dev.frontier.worker.onnx.ModelFormats;
 
-/** Fetches a lease's model by sha256 and parses it; a bad file is a permanent failure of the task. */
+/**
+ * Fetches a lease's model by sha256 and parses it (Frontier IR or ONNX, told apart by content); a bad
+ * file is a permanent failure of the task.
+ */
 final class ModelLoader {
     private final ArtifactCache cache;
 
@@ -23,7 +26,7 @@ final class ModelLoader {
         }
         Path file = fetch(cache, lease.modelSha256(), "model");
         try {
-            return ModelFile.fromBytes(Files.readAllBytes(file));
+            return ModelFormats.load(Files.readAllBytes(file));
         } catch (InvalidModelException e) {
             throw new TaskFailure("INVALID_MODEL", "the model file cannot be used: " + e.getMessage(), false);
         } catch (IOException e) {
