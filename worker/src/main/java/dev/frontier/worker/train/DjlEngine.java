@@ -60,6 +60,34 @@ public final class DjlEngine {
         }
     }
 
+    /**
+     * Runs {@code body} with PyTorch's grad mode off on this thread, then restores it. Grad mode is
+     * per thread and on by default in a new thread (DJL switches it off only on the thread that
+     * loaded the engine): inference there would record autograd graphs, and in-place edits of
+     * weights (masks, loading) would be refused.
+     */
+    public static <T> T withoutGrad(java.util.function.Supplier<T> body) {
+        get();
+        boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        if (grad) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+        try {
+            return body.get();
+        } finally {
+            if (grad) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            }
+        }
+    }
+
+    public static void withoutGrad(Runnable body) {
+        withoutGrad(() -> {
+            body.run();
+            return null;
+        });
+    }
+
     public static int threads() {
         return Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads",
                 Integer.toString(Runtime.getRuntime().availableProcessors())));

@@ -72,18 +72,22 @@ public final class DjlModel implements AutoCloseable {
      */
     public float[] forward(float[] images, int n, boolean training) {
         var s = graph.inputShape();
-        try (NDManager batch = manager().newSubManager()) {
-            NDArray x = batch.create(images, new ai.djl.ndarray.types.Shape(n, s.c(), s.h(), s.w()));
-            NDList out = block.forward(new ParameterStore(batch, false), new NDList(x), training);
-            return out.singletonOrThrow().toFloatArray();
-        }
+        return DjlEngine.withoutGrad(() -> {
+            try (NDManager batch = manager().newSubManager()) {
+                NDArray x = batch.create(images, new ai.djl.ndarray.types.Shape(n, s.c(), s.h(), s.w()));
+                NDList out = block.forward(new ParameterStore(batch, false), new NDList(x), training);
+                return out.singletonOrThrow().toFloatArray();
+            }
+        });
     }
 
     /** Overwrites the DJL parameters with {@code g}'s float weights (same structure as this model). */
     public void load(Graph g) {
-        for (Map.Entry<String, Parameter> e : block.irParameters().entrySet()) {
-            e.getValue().getArray().set(FloatBuffer.wrap(g.param(e.getKey()).data()));
-        }
+        DjlEngine.withoutGrad(() -> {
+            for (Map.Entry<String, Parameter> e : block.irParameters().entrySet()) {
+                e.getValue().getArray().set(FloatBuffer.wrap(g.param(e.getKey()).data()));
+            }
+        });
     }
 
     /**

@@ -47,6 +47,10 @@ public final class Evaluator {
 
     /** Predicted class (arg-max of the output) of every item of {@code split}. */
     public static int[] predict(DjlModel m, Dataset split, int batchSize) {
+        return DjlEngine.withoutGrad(() -> predictBatches(m, split, batchSize));
+    }
+
+    private static int[] predictBatches(DjlModel m, Dataset split, int batchSize) {
         checkCompatible(m.graph(), split);
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);

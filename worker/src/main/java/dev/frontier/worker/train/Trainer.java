@@ -157,20 +157,12 @@ public final class Trainer {
         return out;
     }
 
-    /**
-     * PyTorch's grad mode is per thread and on by default in a new thread (DJL switches it off only
-     * on the thread that loaded the engine), and an in-place edit of a leaf weight is refused while
-     * it is on. The mask is not part of the computation, so it is applied with grad mode off.
-     */
+    /** The mask is not part of the computation: applied with grad mode off (see {@link DjlEngine#withoutGrad}). */
     private static void applyMasks(Map<Parameter, NDArray> masks) {
-        boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        try {
+        DjlEngine.withoutGrad(() -> {
             for (Map.Entry<Parameter, NDArray> e : masks.entrySet()) {
                 e.getKey().getArray().muli(e.getValue());
             }
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
-        }
+        });
     }
 }

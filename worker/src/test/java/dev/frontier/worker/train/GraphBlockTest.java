@@ -105,6 +105,11 @@ class GraphBlockTest {
     }
 
     @Test
+    void nnpackIsDisabledSoBatchOneRunsQuietly() {
+        assertThat(DjlEngine.nnpackEnabled()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    @Test
     void weightsRoundTripExactly() {
         Graph g = randomized(Zoo.resnet(1, 10), 4);
         try (DjlModel m = DjlModel.of(g)) {

@@ -84,7 +84,7 @@ class TrainerTest {
             b.param(p, t).mask(p, m);
         }
         Graph masked = b.build();
-        Graph tuned = Trainer.train(masked, train().subset(512), TrainConfig.fineTune(0.5).withBatchSize(64)
+        Graph tuned = Trainer.train(masked, train().subset(256), TrainConfig.fineTune(0.5).withBatchSize(64)
                 .withLearningRate(1e-2f), null);
         assertThat(tuned.masks()).isEqualTo(masked.masks());
         for (String p : List.of("conv2.weight", "conv4.weight", "fc1.weight")) {
@@ -136,6 +136,22 @@ class TrainerTest {
         Graph tuned = Trainer.train(quant, train().subset(256), TrainConfig.fineTune(0.5).withBatchSize(64), null);
         assertThat(tuned.quantized()).isEmpty();
         assertThat(tuned.param("fc3.weight")).isNotEqualTo(quant.param("fc3.weight"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"resnet", "mobilenet"})
+    void residualAndDepthwiseModelsTrain(String arch) {
+        Graph g = Zoo.create(arch, 8, 10);
+        Graph t = Trainer.train(g, train().subset(32), TrainConfig.baseline(1).withBatchSize(16), null);
+        for (var e : t.params().entrySet()) {
+            for (float v : e.getValue().data()) {
+                assertThat(Float.isFinite(v)).as(e.getKey()).isTrue();
+            }
+        }
+        String first = g.weightedNodes().get(0).weightName();
+        String last = g.weightedNodes().get(g.weightedNodes().size() - 1).weightName();
+        assertThat(t.param(first)).isNotEqualTo(g.param(first));
+        assertThat(t.param(last)).isNotEqualTo(g.param(last));
     }
 
     @Test
