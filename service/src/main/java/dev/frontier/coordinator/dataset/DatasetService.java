@@ -69,6 +69,8 @@ public class DatasetService {
 
     private void validate(String name, String kind) {
         if (name == null || !NAME.matcher(name).matches()) throw ApiException.badRequest("name", "name must match " + NAME.pattern());
+        // "." and ".." match the pattern but are path tricks wherever a name becomes a directory
+        if (name.chars().allMatch(c -> c == '.')) throw ApiException.badRequest("name", "name must not consist of dots only");
         if (kind == null || !KIND.matcher(kind).matches()) throw ApiException.badRequest("kind", "kind must match " + KIND.pattern());
         if (datasets.existsByName(name)) throw ApiException.conflict("dataset '" + name + "' already exists");
     }

@@ -11,6 +11,7 @@ import dev.frontier.coordinator.api.DevicesApi;
 import dev.frontier.coordinator.api.model.Device;
 import dev.frontier.coordinator.api.model.DeviceRegistration;
 import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Names;
 
 @RestController
 class DeviceController implements DevicesApi {
@@ -28,6 +29,7 @@ class DeviceController implements DevicesApi {
     @Override
     public ResponseEntity<Device> registerDevice(DeviceRegistration reg) {
         if (reg.getName().isBlank()) throw ApiException.badRequest("name", "name must not be blank");
+        Names.requirePrintable("name", reg.getName());
         return ResponseEntity.status(HttpStatus.CREATED).body(service.register(reg));
     }
 

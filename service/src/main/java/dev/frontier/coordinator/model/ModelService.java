@@ -15,6 +15,7 @@ import dev.frontier.coordinator.api.model.Model;
 import dev.frontier.coordinator.artifact.ArtifactStore;
 import dev.frontier.coordinator.dataset.DatasetService;
 import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Names;
 import dev.frontier.coordinator.system.Json;
 import dev.frontier.coordinator.system.Times;
 
@@ -41,6 +42,7 @@ public class ModelService {
     @Transactional
     public Model upload(String name, String format, String inputShape, String dataset, byte[] content) {
         if (name == null || name.isBlank() || name.length() > 200) throw ApiException.badRequest("name", "name must be 1..200 characters");
+        Names.requirePrintable("name", name);
         if (format == null || !FORMAT.matcher(format).matches()) throw ApiException.badRequest("format", "format must match " + FORMAT.pattern());
         List<Integer> shape = parseShape(inputShape);
         if (dataset != null && !dataset.isBlank() && !datasets.exists(dataset)) {
@@ -88,8 +90,8 @@ public class ModelService {
     static List<Integer> parseShape(String text) {
         if (text == null || text.isBlank()) throw ApiException.badRequest("inputShape", "inputShape is required, e.g. 1,28,28");
         List<Integer> dims = new ArrayList<>();
-        for (String part : Arrays.asList(text.replace("[", "").replace("]", "").split("[,x ]+"))) {
-            if (part.isBlank()) continue;
+        // separators are ',', 'x' or blanks ("1,28,28", "1x28x28", "[1, 28, 28]"); an empty part ("1,,28") is an error
+        for (String part : text.replace("[", "").replace("]", "").strip().split("\\s*[,x]\\s*|\\s+", -1)) {
             try {
                 int d = Integer.parseInt(part.strip());
                 if (d <= 0) throw new NumberFormatException();

@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.beans.TypeMismatchException;
@@ -56,8 +57,22 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return invalid(errors);
     }
 
+    /** A multipart body that cannot be parsed (no boundary, cut short) is the client's mistake, not a 500. */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> multipart(MultipartException ex) {
+        Throwable cause = ex.getMostSpecificCause();
+        return problem(HttpStatus.BAD_REQUEST, "malformed multipart body: " + (cause.getMessage() == null ? ex.getMessage() : cause.getMessage()),
+                null, List.of());
+    }
+
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Object> integrity(DataIntegrityViolationException ex) {
+        // SQL state class 22 (data exception: NUL in text, bad escape in jsonb, out of range) is a bad value,
+        // not a conflict; the transaction rolled back, so nothing was stored
+        if (ex.getMostSpecificCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            log.info("invalid value refused by the database: {}", sql.getMessage());
+            return problem(HttpStatus.BAD_REQUEST, "invalid value: " + sql.getMessage().lines().findFirst().orElse(""), null, List.of());
+        }
         log.info("integrity violation: {}", ex.getMostSpecificCause().getMessage());
         return problem(HttpStatus.CONFLICT, "conflicts with stored data: " + ex.getMostSpecificCause().getMessage(), null, List.of());
     }

@@ -19,6 +19,7 @@ import dev.frontier.coordinator.api.model.Worker;
 import dev.frontier.coordinator.api.model.WorkerRegistration;
 import dev.frontier.coordinator.device.DeviceService;
 import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.system.Names;
 import dev.frontier.coordinator.system.Times;
 
 @Service
@@ -42,6 +43,7 @@ public class WorkerService {
     @Transactional
     public Worker register(WorkerRegistration reg) {
         if (reg.getName().isBlank()) throw ApiException.badRequest("name", "name must not be blank");
+        Names.requirePrintable("name", reg.getName());
         Set<Role> roles = EnumSet.copyOf(reg.getRoles());
         if (reg.getDeviceId() != null && !devices.exists(reg.getDeviceId())) {
             throw ApiException.unprocessable("deviceId", "device " + reg.getDeviceId() + " is not registered");
