@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.frontier;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,6 +12,9 @@ import org.springframework.stereotype.Service;
 import dev.frontier.coordinator.api.model.DeviceFrontier;
 import dev.frontier.coordinator.api.model.Frontier;
 import dev.frontier.coordinator.api.model.FrontierPoint;
+import dev.frontier.coordinator.api.model.HypervolumePoint;
+import dev.frontier.coordinator.search.SearchHistory;
+import dev.frontier.coordinator.system.Times;
 import dev.frontier.coordinator.trial.TrialView;
 
 /**
@@ -23,8 +27,20 @@ import dev.frontier.coordinator.trial.TrialView;
 public class FrontierService {
     static final double[] REFERENCE = {1.0, 2.0, 1.0};
 
-    /** The job facts the frontier depends on. baselineAccuracy may be null while unknown. */
-    public record Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
+    /**
+     * The job facts the frontier depends on. baselineAccuracy may be null while unknown. Only
+     * trials at fidelityMax (and the dense baseline) count: a short fine-tune under-states accuracy.
+     */
+    public record Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy,
+            double fidelityMax) {
+        public Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
+            this(jobId, deviceIds, latencyTargetMs, maxAccuracyDrop, baselineAccuracy, 0);
+        }
+
+        public boolean fullFidelity(TrialView t) {
+            return SearchHistory.fullFidelity(t.fidelity(), t.config(), fidelityMax);
+        }
+
         public double accuracyFloor() {
             return baselineAccuracy == null ? Double.NEGATIVE_INFINITY : baselineAccuracy - maxAccuracyDrop;
         }
@@ -40,17 +56,45 @@ public class FrontierService {
     }
 
     public DeviceFrontier device(Target target, UUID device, List<TrialView> trials) {
-        List<TrialView> measured = trials.stream()
+        List<TrialView> all = trials.stream()
                 .filter(t -> t.accuracy() != null && t.latencyMs().containsKey(device)).toList();
+        List<TrialView> measured = all.stream().filter(target::fullFidelity).toList();
         List<double[]> points = measured.stream().map(t -> objectives(t, device, 1, 1, 1)).toList();
-        List<FrontierPoint> front = Pareto.nonDominated(points).stream().map(i -> point(measured.get(i), device))
+        List<FrontierPoint> front = Pareto.nonDominated(points).stream().map(i -> point(measured.get(i), device, target))
                 .sorted(Comparator.comparingDouble(FrontierPoint::getLatencyMs)).toList();
 
-        DeviceFrontier df = new DeviceFrontier().deviceId(device).measured(measured.size()).points(front);
+        DeviceFrontier df = new DeviceFrontier().deviceId(device).measured(all.size()).points(front);
         Recommendation r = recommend(target, device, measured);
-        df.recommended(r.trial() == null ? null : point(r.trial(), device)).bestEffort(r.trial() != null && r.bestEffort());
-        df.hypervolume(hypervolume(target, device, trials, measured));
+        df.recommended(r.trial() == null ? null : point(r.trial(), device, target)).bestEffort(r.trial() != null && r.bestEffort());
+        List<HypervolumePoint> history = hypervolumeHistory(target, device, trials, measured);
+        df.hypervolume(history.isEmpty() ? 0.0 : history.get(history.size() - 1).getHypervolume());
+        df.hypervolumeHistory(history);
         return df;
+    }
+
+    /**
+     * The hypervolume after each full-fidelity result, in the order the results finished (seq for
+     * ties and for trials without a finish time). Keeps the running non-dominated set so each step
+     * costs one small hypervolume, not one over every trial so far.
+     */
+    public List<HypervolumePoint> hypervolumeHistory(Target target, UUID device, List<TrialView> all, List<TrialView> measured) {
+        double baselineSize = baselineSize(all, measured);
+        List<TrialView> ordered = new ArrayList<>(measured);
+        ordered.sort(Comparator.comparing((TrialView t) -> t.finishedAt() == null ? Instant.MAX : t.finishedAt())
+                .thenComparingInt(TrialView::seq));
+        List<double[]> front = new ArrayList<>();
+        List<HypervolumePoint> out = new ArrayList<>();
+        double hv = 0;
+        for (TrialView t : ordered) {
+            double[] p = objectives(t, device, 100, target.latencyTargetMs(), baselineSize);
+            if (front.stream().noneMatch(q -> Pareto.dominates(q, p) || java.util.Arrays.equals(q, p))) {
+                front.removeIf(q -> Pareto.dominates(p, q));
+                front.add(p);
+                hv = Pareto.hypervolume3d(front, REFERENCE);
+            }
+            out.add(new HypervolumePoint().seq(t.seq()).at(Times.utc(t.finishedAt())).hypervolume(hv));
+        }
+        return out;
     }
 
     record Recommendation(TrialView trial, boolean bestEffort) {
@@ -72,13 +116,9 @@ public class FrontierService {
         return new Recommendation(effort.orElse(null), true);
     }
 
-    private double hypervolume(Target target, UUID device, List<TrialView> all, List<TrialView> measured) {
-        if (measured.isEmpty()) return 0;
-        double baselineSize = all.stream().filter(t -> t.seq() == 0 && t.sizeBytes() != null).mapToDouble(TrialView::sizeBytes)
+    private static double baselineSize(List<TrialView> all, List<TrialView> measured) {
+        return all.stream().filter(t -> t.seq() == 0 && t.sizeBytes() != null).mapToDouble(TrialView::sizeBytes)
                 .findFirst().orElse(measured.stream().filter(t -> t.sizeBytes() != null).mapToDouble(TrialView::sizeBytes).max().orElse(1));
-        List<double[]> normalised = measured.stream()
-                .map(t -> objectives(t, device, 100, target.latencyTargetMs(), baselineSize)).toList();
-        return Pareto.hypervolume3d(normalised, REFERENCE);
     }
 
     /** Minimisation form: (error, latency, size), each divided by its scale. */
@@ -88,8 +128,9 @@ public class FrontierService {
         return new double[] {error, t.latencyMs().get(device) / latScale, size / sizeScale};
     }
 
-    private static FrontierPoint point(TrialView t, UUID device) {
+    private static FrontierPoint point(TrialView t, UUID device, Target target) {
         return new FrontierPoint().trialId(t.id()).seq(t.seq()).deviceId(device).accuracy(t.accuracy())
-                .latencyMs(t.latencyMs().get(device)).sizeBytes(t.sizeBytes()).config(t.config() == null ? Map.of() : t.config());
+                .latencyMs(t.latencyMs().get(device)).sizeBytes(t.sizeBytes()).fidelity(t.fidelity())
+                .fullFidelity(target.fullFidelity(t)).config(t.config() == null ? Map.of() : t.config());
     }
 }

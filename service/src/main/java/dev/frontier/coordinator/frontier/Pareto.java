@@ -23,6 +23,68 @@ public final class Pareto {
         return better;
     }
 
+    /**
+     * Deb's constraint domination: a feasible point (violation 0) beats an infeasible one, of two
+     * infeasible points the smaller violation wins, of two feasible points plain dominance decides.
+     */
+    public static boolean constrainedDominates(double[] a, double violationA, double[] b, double violationB) {
+        if (violationA <= 0 && violationB > 0) return true;
+        if (violationA > 0 && violationB <= 0) return false;
+        if (violationA > 0) return violationA < violationB;
+        return dominates(a, b);
+    }
+
+    /**
+     * NSGA-II fast non-dominated sort under constraint domination: the fronts, best first, each a
+     * list of indices. Pass zero violations for the unconstrained sort.
+     */
+    public static List<List<Integer>> nonDominatedSort(List<double[]> points, double[] violations) {
+        int n = points.size();
+        List<List<Integer>> dominatedBy = new ArrayList<>();
+        int[] count = new int[n];
+        List<Integer> current = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            dominatedBy.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (i == j) continue;
+                if (constrainedDominates(points.get(i), violations[i], points.get(j), violations[j])) dominatedBy.get(i).add(j);
+                else if (constrainedDominates(points.get(j), violations[j], points.get(i), violations[i])) count[i]++;
+            }
+            if (count[i] == 0) current.add(i);
+        }
+        List<List<Integer>> fronts = new ArrayList<>();
+        while (!current.isEmpty()) {
+            fronts.add(current);
+            List<Integer> next = new ArrayList<>();
+            for (int i : current) {
+                for (int j : dominatedBy.get(i)) {
+                    if (--count[j] == 0) next.add(j);
+                }
+            }
+            current = next;
+        }
+        return fronts;
+    }
+
+    /**
+     * Indices ordered best first by NSGA-II's crowded comparison: front rank, then crowding
+     * distance (larger first), then index for a stable, reproducible order.
+     */
+    public static List<Integer> crowdedOrder(List<double[]> points, double[] violations) {
+        List<Integer> order = new ArrayList<>();
+        for (List<Integer> front : nonDominatedSort(points, violations)) {
+            List<double[]> members = front.stream().map(points::get).toList();
+            double[] distance = crowdingDistance(members);
+            Integer[] idx = new Integer[front.size()];
+            for (int i = 0; i < idx.length; i++) idx[i] = i;
+            Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -distance[i]).thenComparingInt(front::get));
+            for (int i : idx) order.add(front.get(i));
+        }
+        return order;
+    }
+
     /** Indices of the points no other point dominates (duplicates are all kept). */
     public static List<Integer> nonDominated(List<double[]> points) {
         List<Integer> front = new ArrayList<>();

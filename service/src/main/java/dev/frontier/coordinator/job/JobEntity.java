@@ -42,6 +42,9 @@ class JobEntity {
     private double fidelityMin;
     private double fidelityMax;
     private int trialsProposed;
+    private int patience;
+    private boolean warmStart;
+    private String stopReason;
     @Column(columnDefinition = "text")
     private String error;
     private Instant createdAt;
@@ -82,6 +85,16 @@ class JobEntity {
         error = reason;
     }
 
+    void settings(int patience, boolean warmStart) {
+        this.patience = patience;
+        this.warmStart = warmStart;
+    }
+
+    /** The search proposes nothing more; the job completes once its trials in flight finish. */
+    void stop(String reason) {
+        if (stopReason == null) stopReason = reason;
+    }
+
     void proposed(int n) {
         trialsProposed += n;
     }
@@ -105,6 +118,9 @@ class JobEntity {
     double getFidelityMin() { return fidelityMin; }
     double getFidelityMax() { return fidelityMax; }
     int getTrialsProposed() { return trialsProposed; }
+    int getPatience() { return patience; }
+    boolean isWarmStart() { return warmStart; }
+    String getStopReason() { return stopReason; }
     String getError() { return error; }
     Instant getCreatedAt() { return createdAt; }
     Instant getStartedAt() { return startedAt; }

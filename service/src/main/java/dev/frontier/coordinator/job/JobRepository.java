@@ -19,6 +19,10 @@ interface JobRepository extends JpaRepository<JobEntity, UUID> {
     @Query("SELECT j.id FROM JobEntity j WHERE j.state = :state ORDER BY j.createdAt")
     List<UUID> idsInState(JobState state);
 
+    /** Earlier jobs on the same model, newest first (warm start). */
+    @Query("SELECT j FROM JobEntity j WHERE j.modelId = :modelId AND j.id <> :id AND j.createdAt <= :before ORDER BY j.createdAt DESC")
+    List<JobEntity> earlierOnModel(UUID modelId, UUID id, java.time.Instant before, Pageable pageable);
+
     /** The search step and job-level reports serialise on the job row (also across replicas). */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("SELECT j FROM JobEntity j WHERE j.id = :id")

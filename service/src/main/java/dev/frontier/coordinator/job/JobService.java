@@ -26,7 +26,11 @@ import dev.frontier.coordinator.api.model.JobProgress;
 import dev.frontier.coordinator.api.model.JobRequest;
 import dev.frontier.coordinator.api.model.Objective;
 import dev.frontier.coordinator.api.model.SearchSpace;
+import dev.frontier.coordinator.api.model.Scheme;
+import dev.frontier.coordinator.api.model.StopReason;
 import dev.frontier.coordinator.api.model.Strategy;
+import dev.frontier.coordinator.search.SearchSpaces;
+import dev.frontier.coordinator.search.Strategies;
 import dev.frontier.coordinator.device.DeviceService;
 import dev.frontier.coordinator.frontier.FrontierService;
 import dev.frontier.coordinator.lease.TaskService;
@@ -72,17 +76,19 @@ public class JobService {
         double fMin = fidelity.getMin() == null ? 0.25 : fidelity.getMin();
         double fMax = fidelity.getMax() == null ? Math.max(1.0, fMin) : fidelity.getMax();
         if (fMin > fMax) throw ApiException.unprocessable("fidelity.min", "fidelity.min (" + fMin + ") exceeds fidelity.max (" + fMax + ")");
-        validateSpace(req.getSearchSpace(), model);
+        List<SearchSpaces.Problem> problems = SearchSpaces.problems(narrowing(req.getSearchSpace()), model.profiled() ? model.profile() : null);
+        if (!problems.isEmpty()) throw ApiException.badRequest(problems.get(0).field(), problems.get(0).message());
         Budget budget = req.getBudget() == null ? new Budget() : req.getBudget();
         int maxTrials = budget.getMaxTrials() == null ? DEFAULT_MAX_TRIALS : budget.getMaxTrials();
         List<Objective> objectives = req.getObjectives() == null || req.getObjectives().isEmpty()
                 ? List.of(Objective.ACCURACY, Objective.LATENCY, Objective.SIZE) : req.getObjectives();
         long seed = req.getSeed() == null ? System.nanoTime() : req.getSeed();
-        String strategy = req.getStrategy() == null ? Strategy.RANDOM.getValue() : req.getStrategy().getValue();
+        String strategy = req.getStrategy() == null ? Strategies.DEFAULT : req.getStrategy().getValue();
 
         JobEntity job = new JobEntity(model.id(), deviceIds, req.getLatencyTargetMs(), req.getMaxAccuracyDrop(),
                 objectives.stream().map(Objective::name).collect(Collectors.joining(",")),
                 Json.write(req.getSearchSpace()), strategy, seed, maxTrials, budget.getMaxWallSeconds(), fMin, fMax);
+        job.settings(budget.getPatience() == null ? 0 : budget.getPatience(), Boolean.TRUE.equals(req.getWarmStart()));
         if (model.profiled()) {
             job.moveTo(JobState.RUNNING);
         } else {
@@ -136,26 +142,19 @@ public class JobService {
                         .map(p -> Json.number(p, "baselineAccuracy") != null ? Json.number(p, "baselineAccuracy") : Json.number(p, "accuracy"))
                         .orElse(null));
         return new FrontierService.Target(job.getId(), List.copyOf(job.getDeviceIds()), job.getLatencyTargetMs(),
-                job.getMaxAccuracyDrop(), baseline);
+                job.getMaxAccuracyDrop(), baseline, job.getFidelityMax());
     }
 
-    private void validateSpace(SearchSpace space, ModelInfo model) {
-        if (space == null) return;
-        if (space.getRates() != null) {
-            for (int i = 0; i < space.getRates().size(); i++) {
-                Double r = space.getRates().get(i);
-                if (r == null || r <= 0 || r >= 1) throw ApiException.badRequest("searchSpace.rates[" + i + "]", "rates must be in (0,1)");
-            }
-        }
-        if (space.getLayers() != null && model.profiled() && model.profile().get("layers") instanceof List<?> layers) {
-            Set<Object> names = layers.stream().filter(l -> l instanceof Map<?, ?>).map(l -> ((Map<?, ?>) l).get("name"))
-                    .collect(Collectors.toSet());
-            for (int i = 0; i < space.getLayers().size(); i++) {
-                if (!names.contains(space.getLayers().get(i))) {
-                    throw ApiException.unprocessable("searchSpace.layers[" + i + "]", "the model has no layer '" + space.getLayers().get(i) + "'");
-                }
-            }
-        }
+    /** The job's fidelity.max, for telling callers which trials ran at full fidelity. */
+    @Transactional(readOnly = true)
+    public double fidelityMax(UUID jobId) {
+        return find(jobId).getFidelityMax();
+    }
+
+    static SearchSpaces.Narrowing narrowing(SearchSpace s) {
+        if (s == null) return null;
+        return new SearchSpaces.Narrowing(s.getSchemes() == null ? null : s.getSchemes().stream().map(Scheme::getValue).toList(),
+                s.getRates(), s.getQuantizeBits() == null ? null : s.getQuantizeBits().stream().map(b -> b.getValue()).toList(), s.getLayers());
     }
 
     private JobEntity find(UUID id) {
@@ -171,7 +170,8 @@ public class JobService {
                 .searchSpace(Json.read(j.getSearchSpace(), SearchSpace.class))
                 .strategy(Strategy.fromValue(j.getStrategy()))
                 .seed(j.getSeed())
-                .budget(new Budget().maxTrials(j.getMaxTrials()).maxWallSeconds(j.getMaxWallSeconds()))
+                .budget(new Budget().maxTrials(j.getMaxTrials()).maxWallSeconds(j.getMaxWallSeconds()).patience(j.getPatience()))
+                .warmStart(j.isWarmStart())
                 .fidelity(new Fidelity().min(j.getFidelityMin()).max(j.getFidelityMax()))
                 .error(j.getError())
                 .createdAt(Times.utc(j.getCreatedAt()))
@@ -189,15 +189,21 @@ public class JobService {
                 .queued(c.getOrDefault(TrialState.QUEUED, 0L).intValue())
                 .cancelled(c.getOrDefault(TrialState.CANCELLED, 0L).intValue())
                 .total(j.getTrialsProposed())
+                .stopReason(j.getStopReason() == null ? null : StopReason.fromValue(j.getStopReason()))
                 .etaSeconds(eta(j, done + failed));
         if (!j.getState().isFinal()) p.waitingForDevices(devices.offline(j.getDeviceIds()));
         if (detailed && done > 0) {
             List<TrialView> views = trials.views(j.getId());
             FrontierService.Target target = target(j, views);
             p.baselineAccuracy(target.baselineAccuracy());
-            UUID first = j.getDeviceIds().iterator().next();
-            DeviceFrontier df = frontiers.device(target, first, views);
-            p.bestSoFar(df.getRecommended());
+            boolean bestEffort = false;
+            DeviceFrontier first = null;
+            for (UUID device : j.getDeviceIds()) {
+                DeviceFrontier df = frontiers.device(target, device, views);
+                if (first == null) first = df;
+                bestEffort |= Boolean.TRUE.equals(df.getBestEffort());
+            }
+            p.bestSoFar(first.getRecommended()).bestEffort(bestEffort);
         }
         return p;
     }

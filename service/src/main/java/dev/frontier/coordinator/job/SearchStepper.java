@@ -4,17 +4,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
+import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.frontier.coordinator.api.model.Scheme;
+import dev.frontier.coordinator.api.model.HypervolumePoint;
+import dev.frontier.coordinator.api.model.SearchSpace;
+import dev.frontier.coordinator.frontier.FrontierService;
 import dev.frontier.coordinator.lease.TaskService;
 import dev.frontier.coordinator.model.ModelService;
 import dev.frontier.coordinator.search.Proposal;
 import dev.frontier.coordinator.search.SearchHistory;
-import dev.frontier.coordinator.search.SearchSpace;
 import dev.frontier.coordinator.search.SearchSpaces;
 import dev.frontier.coordinator.search.SearchStrategy;
 import dev.frontier.coordinator.search.Strategies;
@@ -26,23 +29,35 @@ import dev.frontier.coordinator.trial.TrialState;
 import dev.frontier.coordinator.trial.TrialView;
 
 /**
- * One step of a running job: keep a few trials in flight until the budget is spent, then
- * complete the job once nothing is in flight. The strategy only proposes; this class owns the
- * budget, the baseline trial and the queue, so every strategy gets the same orchestration.
+ * One step of a running job: keep a few trials in flight until the search stops, then complete
+ * the job once nothing is in flight. The strategy only proposes; this class owns the budget
+ * (maxTrials, wall time, patience), the baseline trial and the queue, so every strategy gets the
+ * same orchestration. Stopping never cuts a trial already running: its result still counts.
  */
 @Component
 public class SearchStepper {
+    static final String BUDGET = "BUDGET";
+    static final String WALL_TIME = "WALL_TIME";
+    static final String PATIENCE = "PATIENCE";
+    static final String SPACE_EXHAUSTED = "SPACE_EXHAUSTED";
+    /** Warm start reads at most this many earlier jobs. */
+    private static final int WARM_JOBS = 10;
     private final JobRepository jobs;
+    private final JobService jobService;
     private final TrialService trials;
     private final TaskService tasks;
     private final ModelService models;
+    private final FrontierService frontiers;
     private final int maxInFlight;
 
-    SearchStepper(JobRepository jobs, TrialService trials, TaskService tasks, ModelService models, FrontierProperties props) {
+    SearchStepper(JobRepository jobs, JobService jobService, TrialService trials, TaskService tasks, ModelService models,
+            FrontierService frontiers, FrontierProperties props) {
         this.jobs = jobs;
+        this.jobService = jobService;
         this.trials = trials;
         this.tasks = tasks;
         this.models = models;
+        this.frontiers = frontiers;
         this.maxInFlight = props.search().maxInFlight();
     }
 
@@ -57,21 +72,61 @@ public class SearchStepper {
         if (job == null || job.getState() != JobState.RUNNING) return 0;
         Map<TrialState, Long> counts = trials.counts(jobId);
         long inFlight = TrialState.unfinished().stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
-        boolean wallOver = job.wallTimeOver(Instant.now());
-        if (wallOver && counts.getOrDefault(TrialState.QUEUED, 0L) > 0) {
+        if (job.getStopReason() == null && job.wallTimeOver(Instant.now())) job.stop(WALL_TIME);
+        List<TrialView> views = null;
+        if (job.getStopReason() == null && job.getPatience() > 0) {
+            views = trials.views(jobId);
+            if (stalled(job, views)) job.stop(PATIENCE);
+        }
+        if (job.getStopReason() != null && counts.getOrDefault(TrialState.QUEUED, 0L) > 0) {
             List<UUID> dropped = trials.cancelUnfinished(jobId, true);
             tasks.cancelQueued(dropped);
             inFlight -= dropped.size();
         }
         int left = job.getMaxTrials() - job.getTrialsProposed();
-        if (!wallOver && left > 0 && inFlight < maxInFlight) {
-            return propose(job, (int) Math.min(maxInFlight - inFlight, left));
+        if (job.getStopReason() == null && left > 0 && inFlight < maxInFlight) {
+            int proposed = propose(job, (int) Math.min(maxInFlight - inFlight, left), views);
+            if (proposed > 0) return proposed;
+            // nothing to propose and nothing that could change the strategy's mind: the space is spent
+            if (inFlight == 0) job.stop(SPACE_EXHAUSTED);
         }
-        if (inFlight == 0 && (left <= 0 || wallOver)) job.moveTo(JobState.COMPLETED);
+        if (left <= 0) job.stop(BUDGET);
+        if (inFlight == 0 && job.getStopReason() != null) job.moveTo(JobState.COMPLETED);
         return 0;
     }
 
-    private int propose(JobEntity job, int n) {
+    /**
+     * Patience: the summed hypervolume over the job's devices has not grown during the last
+     * {@code patience} full-fidelity results (in the order they finished on the first device). The dense baseline does not count, so the first
+     * feasible point is never where the search stops: it has to stay the best for K more trials.
+     */
+    private boolean stalled(JobEntity job, List<TrialView> views) {
+        FrontierService.Target target = jobService.target(job, views);
+        Map<Integer, Double> total = new java.util.HashMap<>();
+        List<Integer> order = new ArrayList<>();
+        for (UUID device : job.getDeviceIds()) {
+            List<TrialView> measured = views.stream()
+                    .filter(t -> t.accuracy() != null && t.latencyMs().containsKey(device) && target.fullFidelity(t)).toList();
+            for (HypervolumePoint p : frontiers.hypervolumeHistory(target, device, views, measured)) {
+                if (device.equals(job.getDeviceIds().iterator().next())) order.add(p.getSeq());
+                total.merge(p.getSeq(), p.getHypervolume(), Double::sum);
+            }
+        }
+        double best = Double.NEGATIVE_INFINITY;
+        int since = 0;
+        for (int seq : order) {
+            double hv = total.getOrDefault(seq, 0.0);
+            if (hv > best + 1e-12) {
+                best = hv;
+                since = 0;
+            } else if (seq != 0) {
+                since++;
+            }
+        }
+        return since >= job.getPatience();
+    }
+
+    private int propose(JobEntity job, int n, List<TrialView> known) {
         List<TrialService.NewTrial> batch = new ArrayList<>();
         int seq = job.getTrialsProposed();
         if (seq == 0) {
@@ -80,35 +135,63 @@ public class SearchStepper {
             n--;
         }
         if (n > 0) {
-            List<TrialView> views = trials.views(job.getId());
-            List<TrialResult> results = views.stream().filter(v -> v.state().isFinal())
-                    .map(v -> new TrialResult(v.seq(), v.config(), v.fidelity(), v.state() != TrialState.DONE, v.accuracy(),
-                            v.sizeBytes(), v.latencyMs()))
-                    .toList();
-            SearchSpace space = SearchSpaces.fromProfile(models.info(job.getModelId()).map(ModelService.ModelInfo::profile).orElse(null),
-                    narrowing(job));
-            SearchStrategy strategy = Strategies.create(job.getStrategy(), job.getSeed(), job.getTrialsProposed());
+            List<TrialView> views = known != null ? known : trials.views(job.getId());
+            Map<String, Object> profile = models.info(job.getModelId()).map(ModelService.ModelInfo::profile).orElse(null);
+            dev.frontier.coordinator.search.SearchSpace space = SearchSpaces.fromProfile(profile,
+                    JobService.narrowing(Json.read(job.getSearchSpace(), SearchSpace.class)));
+            SearchStrategy strategy = Strategies.forJob(job.getStrategy(), job.getSeed(), job.getTrialsProposed());
+            if (job.isWarmStart()) strategy.observe(earlierResults(job));
+            List<TrialResult> results = results(views, Set.copyOf(job.getDeviceIds()));
             strategy.observe(results);
-            List<Map<String, Object>> proposed = views.stream().map(TrialView::config).toList();
-            SearchHistory history = new SearchHistory(space, job.getFidelityMin(), job.getFidelityMax(), job.getTrialsProposed(),
+            FrontierService.Target target = jobService.target(job, views);
+            // the baseline may be in this very batch: the strategy must count it against the budget
+            List<SearchHistory.Proposed> proposed = new ArrayList<>(
+                    views.stream().map(v -> new SearchHistory.Proposed(v.seq(), v.config(), v.fidelity(), v.promotedFrom())).toList());
+            for (TrialService.NewTrial t : batch) proposed.add(new SearchHistory.Proposed(t.seq(), t.config(), t.fidelity(), null));
+            SearchHistory history = new SearchHistory(space, job.getFidelityMin(), job.getFidelityMax(), seq,
+                    job.getMaxTrials(), new SearchHistory.Goal(job.getLatencyTargetMs(), job.getMaxAccuracyDrop(), target.baselineAccuracy()),
                     results, proposed);
-            for (Proposal p : strategy.propose(history, n)) batch.add(new TrialService.NewTrial(seq++, p.config(), p.fidelity()));
+            for (Proposal p : strategy.propose(history, n)) {
+                batch.add(new TrialService.NewTrial(seq++, p.config(), p.fidelity(), p.promotedFrom()));
+            }
         }
-        if (batch.isEmpty()) {
-            // the space is exhausted: spend no more budget
-            job.proposed(job.getMaxTrials() - job.getTrialsProposed());
-            return 0;
-        }
+        if (batch.isEmpty()) return 0;
         List<UUID> ids = trials.create(job.getId(), batch);
         tasks.enqueueBuilds(job.getId(), ids);
         job.proposed(batch.size());
         return batch.size();
     }
 
-    private static SearchSpaces.Narrowing narrowing(JobEntity job) {
-        dev.frontier.coordinator.api.model.SearchSpace s = Json.read(job.getSearchSpace(), dev.frontier.coordinator.api.model.SearchSpace.class);
-        if (s == null) return null;
-        return new SearchSpaces.Narrowing(s.getSchemes() == null ? null : s.getSchemes().stream().map(Scheme::getValue).toList(),
-                s.getRates(), s.getQuantizeBits() == null ? null : s.getQuantizeBits().stream().map(b -> b.getValue()).toList(), s.getLayers());
+    /** Finished trials as the strategy sees them, latencies limited to {@code devices}. */
+    private static List<TrialResult> results(List<TrialView> views, Set<UUID> devices) {
+        return views.stream().filter(v -> v.state().isFinal())
+                .map(v -> new TrialResult(v.seq(), v.config(), v.fidelity(), v.state() != TrialState.DONE, v.accuracy(),
+                        v.sizeBytes(), only(v.latencyMs(), devices), only(v.perLayerMs(), devices)))
+                .toList();
+    }
+
+    private static <T> Map<UUID, T> only(Map<UUID, T> byDevice, Set<UUID> devices) {
+        Map<UUID, T> out = new java.util.HashMap<>(byDevice);
+        out.keySet().retainAll(devices);
+        return out;
+    }
+
+    /**
+     * Warm start: finished trials of earlier jobs on the same model that were measured on every
+     * device of this job (a latency on another device says nothing here). Their seqs are made
+     * negative so nothing mistakes them for this job's trials.
+     */
+    private List<TrialResult> earlierResults(JobEntity job) {
+        Set<UUID> devices = Set.copyOf(job.getDeviceIds());
+        List<TrialResult> out = new ArrayList<>();
+        for (JobEntity earlier : jobs.earlierOnModel(job.getModelId(), job.getId(), job.getCreatedAt(), PageRequest.of(0, WARM_JOBS))) {
+            if (!earlier.getDeviceIds().containsAll(devices)) continue;
+            for (TrialResult r : results(trials.views(earlier.getId()), devices)) {
+                if (r.failed() || r.latencyMs().size() < devices.size()) continue;
+                out.add(new TrialResult(-1 - out.size(), r.config(), r.fidelity(), false, r.accuracy(), r.sizeBytes(),
+                        r.latencyMs(), r.perLayerMs()));
+            }
+        }
+        return out;
     }
 }

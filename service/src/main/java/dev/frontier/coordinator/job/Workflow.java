@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.frontier.coordinator.api.model.SearchSpace;
 import dev.frontier.coordinator.artifact.ArtifactStore;
+import dev.frontier.coordinator.search.SearchSpaces;
 import dev.frontier.coordinator.lease.TaskEvents;
 import dev.frontier.coordinator.lease.TaskKind;
 import dev.frontier.coordinator.lease.TaskRecord;
@@ -87,7 +89,14 @@ class Workflow implements TaskEvents {
         switch (task.kind()) {
             case PROFILE -> {
                 models.storeProfile(task.modelId(), result);
-                for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) job.moveTo(JobState.RUNNING);
+                for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) {
+                    // what could not be checked at job creation is checked against the profile now
+                    List<SearchSpaces.Problem> problems = SearchSpaces.problems(
+                            JobService.narrowing(Json.read(job.getSearchSpace(), SearchSpace.class)), result);
+                    if (problems.isEmpty()) job.moveTo(JobState.RUNNING);
+                    else job.fail("invalid search space for this model: " + problems.stream()
+                            .map(p -> p.field() + ": " + p.message()).collect(java.util.stream.Collectors.joining("; ")));
+                }
             }
             case BUILD -> {
                 if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing

@@ -1,11 +1,44 @@
 package dev.frontier.coordinator.search;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * Everything a strategy may look at: the space, the fidelity range, the finished results and how
- * many trials were proposed so far (also the ones still running). Strategies never read storage.
+ * Everything a strategy may look at: the space, the fidelity range, the budget, the job's goal,
+ * the finished results of this job and every trial proposed so far (also the ones still running).
+ * Strategies never read storage.
  */
-public record SearchHistory(SearchSpace space, double fidelityMin, double fidelityMax, int proposedSoFar,
-        List<TrialResult> results, List<java.util.Map<String, Object>> proposedConfigs) {
+public record SearchHistory(SearchSpace space, double fidelityMin, double fidelityMax, int proposedSoFar, int maxTrials,
+        Goal goal, List<TrialResult> results, List<Proposed> proposed) {
+
+    /** The latency target (every device) and the accuracy floor; baselineAccuracy null while unknown. */
+    public record Goal(double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
+        public static final Goal NONE = new Goal(Double.POSITIVE_INFINITY, 100, null);
+
+        public double accuracyFloor() {
+            return baselineAccuracy == null ? Double.NEGATIVE_INFINITY : baselineAccuracy - maxAccuracyDrop;
+        }
+    }
+
+    /** A trial of this job, finished or not. */
+    public record Proposed(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
+    }
+
+    /** A history with nothing run yet, no goal and a large budget (tests, benchmarks). */
+    public static SearchHistory empty(SearchSpace space, double fidelityMin, double fidelityMax) {
+        return new SearchHistory(space, fidelityMin, fidelityMax, 0, Integer.MAX_VALUE, Goal.NONE, List.of(), List.of());
+    }
+
+    public List<Map<String, Object>> proposedConfigs() {
+        return proposed.stream().map(Proposed::config).toList();
+    }
+
+    public boolean multiFidelity() {
+        return fidelityMin < fidelityMax;
+    }
+
+    /** Full fidelity: fine-tuned for fidelityMax, or the dense model (which needs no fine-tuning). */
+    public static boolean fullFidelity(double fidelity, Map<String, Object> config, double fidelityMax) {
+        return fidelity >= fidelityMax - 1e-9 || config == null || config.isEmpty();
+    }
 }

@@ -52,6 +52,68 @@ public final class SearchSpaces {
         return new SearchSpace(layers, rates, PATTERN_COUNTS, connectivity.isEmpty() ? List.of(0.0) : connectivity, bits);
     }
 
+    /** One thing wrong with a job's searchSpace: the request field to blame and why. */
+    public record Problem(String field, String message) {
+    }
+
+    /**
+     * What is wrong with a narrowing, first problem first: rates outside (0,1) and bits other than
+     * 0/4/8 always; with a profile also unknown or uncompressible layers, schemes that fit none of
+     * the searched layers (pattern without a 3x3 convolution) and a space with nothing left in it.
+     * Without a profile only the first kind can be checked; the rest is checked when it arrives.
+     */
+    public static List<Problem> problems(Narrowing narrowing, Map<String, Object> profile) {
+        List<Problem> out = new ArrayList<>();
+        if (narrowing == null) narrowing = new Narrowing(null, null, null, null);
+        List<Double> rates = narrowing.rates() == null ? List.of() : narrowing.rates();
+        for (int i = 0; i < rates.size(); i++) {
+            Double r = rates.get(i);
+            if (r == null || !(r > 0 && r < 1)) out.add(new Problem("searchSpace.rates[" + i + "]", "rates must be in (0,1), got " + r));
+        }
+        List<Integer> bits = narrowing.quantizeBits() == null ? List.of() : narrowing.quantizeBits();
+        for (int i = 0; i < bits.size(); i++) {
+            Integer b = bits.get(i);
+            if (b == null || (b != 0 && b != 4 && b != 8)) {
+                out.add(new Problem("searchSpace.quantizeBits[" + i + "]", "quantizeBits must be 8 or 4 (or 0 for float32), got " + b));
+            }
+        }
+        if (profile == null || !(profile.get("layers") instanceof List<?> layerList)) return out;
+
+        Map<String, Map<?, ?>> byName = new java.util.LinkedHashMap<>();
+        for (Object o : layerList) if (o instanceof Map<?, ?> l && l.get("name") instanceof String name) byName.put(name, l);
+        List<String> wanted = narrowing.layers() == null || narrowing.layers().isEmpty() ? null : narrowing.layers();
+        if (wanted != null) {
+            for (int i = 0; i < wanted.size(); i++) {
+                Map<?, ?> layer = byName.get(wanted.get(i));
+                if (layer == null) {
+                    out.add(new Problem("searchSpace.layers[" + i + "]", "the model has no layer '" + wanted.get(i) + "' (layers: "
+                            + String.join(", ", byName.keySet()) + ")"));
+                } else if (schemesFor(layer).isEmpty()) {
+                    out.add(new Problem("searchSpace.layers[" + i + "]", "layer '" + wanted.get(i) + "' (" + layer.get("op")
+                            + ") has no weights to compress"));
+                }
+            }
+        }
+        List<Map<?, ?>> searched = byName.entrySet().stream().filter(e -> wanted == null || wanted.contains(e.getKey()))
+                .map(Map.Entry::getValue).toList();
+        List<String> schemes = narrowing.schemes() == null ? List.of() : narrowing.schemes();
+        for (int i = 0; i < schemes.size(); i++) {
+            String scheme = schemes.get(i);
+            if (scheme.equals("none")) continue;
+            boolean fits = searched.stream().anyMatch(l -> schemesFor(l).contains(scheme));
+            if (!fits) {
+                String why = scheme.equals("pattern") ? "pattern pruning needs a 3x3 convolution and " + (wanted == null ? "the model has none"
+                        : "none of the searched layers is one") : "no searched layer supports '" + scheme + "'";
+                out.add(new Problem("searchSpace.schemes[" + i + "]", why));
+            }
+        }
+        if (out.isEmpty() && fromProfile(profile, narrowing).isEmpty()) {
+            out.add(new Problem("searchSpace", "nothing left to search: no searched layer can use the requested schemes"
+                    + " and quantization is float32 only"));
+        }
+        return out;
+    }
+
     static List<String> schemesFor(Map<?, ?> layer) {
         if (layer.get("prunable") instanceof List<?> listed) {
             return listed.stream().map(String::valueOf).map(s -> s.toLowerCase(Locale.ROOT)).toList();

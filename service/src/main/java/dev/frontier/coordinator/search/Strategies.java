@@ -1,11 +1,16 @@
 package dev.frontier.coordinator.search;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
 /** Builds a job's strategy. The generator is seeded from the job seed and how far the job got, so
  * a restarted coordinator continues the same sequence instead of replaying it. */
 public final class Strategies {
+    /** The default: see service/src/test/java/dev/frontier/coordinator/search/bench/README.md. */
+    public static final String DEFAULT = "nsga2";
+    public static final List<String> NAMES = List.of("random", "grid", "nsga2", "greedy");
+
     private Strategies() {
     }
 
@@ -13,7 +18,15 @@ public final class Strategies {
         RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(seed * 1_000_003L + proposedSoFar);
         return switch (name) {
             case "random" -> new RandomStrategy(random);
+            case "grid" -> new GridStrategy(random);
+            case "nsga2" -> new Nsga2Strategy(random);
+            case "greedy" -> new GreedyStrategy(random);
             default -> throw new IllegalArgumentException("unknown strategy " + name);
         };
+    }
+
+    /** The strategy as a job runs it: multi-fidelity (successive halving) when fidelity.min < fidelity.max. */
+    public static SearchStrategy forJob(String name, long seed, int proposedSoFar) {
+        return new SuccessiveHalving(create(name, seed, proposedSoFar));
     }
 }

@@ -12,6 +12,7 @@ import dev.frontier.coordinator.api.model.TrialPage;
 import dev.frontier.coordinator.artifact.ArtifactStore;
 import dev.frontier.coordinator.artifact.Artifacts;
 import dev.frontier.coordinator.job.JobService;
+import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.system.ApiException;
 
 @RestController
@@ -31,12 +32,20 @@ class TrialController implements TrialsApi {
             dev.frontier.coordinator.api.model.TrialState state) {
         jobs.requireExists(jobId);
         TrialState s = state == null ? null : TrialState.valueOf(state.name());
-        return ResponseEntity.ok(trials.page(jobId, page == null ? 0 : page, size == null ? 50 : size, sort, s));
+        TrialPage result = trials.page(jobId, page == null ? 0 : page, size == null ? 50 : size, sort, s);
+        double fidelityMax = jobs.fidelityMax(jobId);
+        result.getItems().forEach(t -> full(t, fidelityMax));
+        return ResponseEntity.ok(result);
     }
 
     @Override
     public ResponseEntity<Trial> getTrial(UUID trialId) {
-        return ResponseEntity.ok(trials.get(trialId));
+        Trial t = trials.get(trialId);
+        return ResponseEntity.ok(full(t, jobs.fidelityMax(t.getJobId())));
+    }
+
+    private static Trial full(Trial t, double fidelityMax) {
+        return t.fullFidelity(SearchHistory.fullFidelity(t.getFidelity() == null ? 0 : t.getFidelity(), t.getConfig(), fidelityMax));
     }
 
     @Override

@@ -21,6 +21,7 @@ class TrialEntity {
     @Column(columnDefinition = "text")
     private String config;
     private double fidelity;
+    private Integer promotedFrom;
     @Enumerated(EnumType.STRING)
     private TrialState state;
     private int attempts;
@@ -40,6 +41,11 @@ class TrialEntity {
     }
 
     TrialEntity(UUID jobId, int seq, String config, double fidelity) {
+        this(jobId, seq, config, fidelity, null);
+    }
+
+    TrialEntity(UUID jobId, int seq, String config, double fidelity, Integer promotedFrom) {
+        this.promotedFrom = promotedFrom;
         this.id = UUID.randomUUID();
         this.jobId = jobId;
         this.seq = seq;
@@ -78,6 +84,7 @@ class TrialEntity {
     int getSeq() { return seq; }
     String getConfig() { return config; }
     double getFidelity() { return fidelity; }
+    Integer getPromotedFrom() { return promotedFrom; }
     TrialState getState() { return state; }
     int getAttempts() { return attempts; }
     Double getAccuracy() { return accuracy; }

@@ -33,13 +33,16 @@ public class TrialService {
         this.measurements = measurements;
     }
 
-    public record NewTrial(int seq, Map<String, Object> config, double fidelity) {
+    public record NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
+        public NewTrial(int seq, Map<String, Object> config, double fidelity) {
+            this(seq, config, fidelity, null);
+        }
     }
 
     @Transactional
     public List<UUID> create(UUID jobId, List<NewTrial> proposals) {
         List<TrialEntity> entities = proposals.stream()
-                .map(p -> new TrialEntity(jobId, p.seq(), Json.write(p.config()), p.fidelity())).toList();
+                .map(p -> new TrialEntity(jobId, p.seq(), Json.write(p.config()), p.fidelity(), p.promotedFrom())).toList();
         return trials.saveAll(entities).stream().map(TrialEntity::getId).toList();
     }
 
@@ -103,13 +106,28 @@ public class TrialService {
     @Transactional(readOnly = true)
     public List<TrialView> views(UUID jobId) {
         Map<UUID, Map<UUID, Double>> lat = new HashMap<>();
+        Map<UUID, Map<UUID, Map<String, Double>>> perLayer = new HashMap<>();
         for (MeasurementEntity m : measurements.findByJob(jobId)) {
             lat.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).put(m.getDeviceId(), m.getMedianMs());
+            Map<String, Double> layers = perLayerMs(m.getMetrics());
+            if (!layers.isEmpty()) perLayer.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).put(m.getDeviceId(), layers);
         }
         return trials.findByJobIdOrderBySeqAsc(jobId).stream()
                 .map(t -> new TrialView(t.getId(), t.getSeq(), Json.readMap(t.getConfig()), t.getFidelity(), t.getState(),
-                        t.getAccuracy(), t.getSizeBytes(), lat.getOrDefault(t.getId(), Map.of())))
+                        t.getAccuracy(), t.getSizeBytes(), lat.getOrDefault(t.getId(), Map.of()), t.getPromotedFrom(),
+                        t.getFinishedAt(), perLayer.getOrDefault(t.getId(), Map.of())))
                 .toList();
+    }
+
+    /** Per-layer medians (docs/contracts.md latency metrics), ignoring anything that is not a number. */
+    private static Map<String, Double> perLayerMs(String metrics) {
+        if (metrics == null || !metrics.contains("perLayerMs")) return Map.of();
+        if (!(Json.readMap(metrics).get("perLayerMs") instanceof Map<?, ?> layers)) return Map.of();
+        Map<String, Double> out = new HashMap<>();
+        layers.forEach((k, v) -> {
+            if (v instanceof Number n) out.put(String.valueOf(k), n.doubleValue());
+        });
+        return out;
     }
 
     @Transactional(readOnly = true)
@@ -158,6 +176,7 @@ public class TrialService {
         return new Trial(t.getId(), t.getJobId(), t.getSeq(), dev.frontier.coordinator.api.model.TrialState.valueOf(t.getState().name()))
                 .config(Json.readMap(t.getConfig()))
                 .fidelity(t.getFidelity())
+                .promotedFrom(t.getPromotedFrom())
                 .attempts(t.getAttempts())
                 .accuracy(t.getAccuracy())
                 .sizeBytes(t.getSizeBytes())

@@ -18,7 +18,7 @@ class RandomStrategyTest {
             Map.of("name", "fc2", "op", "linear", "prunable", List.of("unstructured"))));
 
     private static SearchHistory history(SearchSpace space) {
-        return new SearchHistory(space, 0.25, 2.0, 0, List.of(), List.of());
+        return SearchHistory.empty(space, 0.25, 2.0);
     }
 
     @Test

@@ -57,7 +57,7 @@ class ApiTest extends IntegrationTest {
 
         Api.Response created = api.post("/api/v1/jobs", Map.of("modelId", model.toString(), "deviceIds", List.of(dev.toString()),
                 "latencyTargetMs", 5.0, "maxAccuracyDrop", 1.0, "seed", 7, "budget", Map.of("maxTrials", 5),
-                "fidelity", Map.of("min", 0.25, "max", 1.0)));
+                "fidelity", Map.of("min", 1.0, "max", 1.0)));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.text("state")).isEqualTo("PROFILING");
         UUID job = created.id();
