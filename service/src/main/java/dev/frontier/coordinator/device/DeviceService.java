@@ -26,10 +26,12 @@ public class DeviceService {
     };
     private final DeviceRepository devices;
     private final Duration onlineWindow;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-    DeviceService(DeviceRepository devices, FrontierProperties props) {
+    DeviceService(DeviceRepository devices, FrontierProperties props, org.springframework.jdbc.core.JdbcTemplate jdbc) {
         this.devices = devices;
         this.onlineWindow = props.device().onlineWindow();
+        this.jdbc = jdbc;
     }
 
     @Transactional
@@ -86,6 +88,15 @@ public class DeviceService {
                 .labels(Json.read(d.getLabels(), LABELS))
                 .hardware(Json.read(d.getHardware(), HardwareProfile.class))
                 .lastHeartbeatAt(Times.utc(d.getLastHeartbeatAt()))
-                .createdAt(Times.utc(d.getCreatedAt()));
+                .createdAt(Times.utc(d.getCreatedAt()))
+                .queuedMeasurements(measurements(d.getId(), "QUEUED"))
+                .runningMeasurements(measurements(d.getId(), "LEASED"));
+    }
+
+    /** The device's measurement queue, straight from the task table (served by its claim index). */
+    private int measurements(java.util.UUID device, String state) {
+        Integer n = jdbc.queryForObject("SELECT count(*) FROM task WHERE kind = 'MEASURE' AND device_id = ? AND state = ?",
+                Integer.class, device, state);
+        return n == null ? 0 : n;
     }
 }

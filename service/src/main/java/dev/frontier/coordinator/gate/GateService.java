@@ -55,6 +55,12 @@ public class GateService {
 
     @Transactional
     public Gate create(GateRequest req) {
+        JobService.requireFinite("latencyTargetMs", req.getLatencyTargetMs());
+        JobService.requireFinite("maxAccuracyDrop", req.getMaxAccuracyDrop());
+        if (req.getRegression() != null) {
+            JobService.requireFinite("regression.accuracyTolerance", req.getRegression().getAccuracyTolerance());
+            JobService.requireFinite("regression.latencyTolerance", req.getRegression().getLatencyTolerance());
+        }
         Device device = resolveDevice(req.getDevice());
         String modelName = models.get(req.getModelId()).getName();
         double drop = req.getMaxAccuracyDrop() == null ? 1.0 : req.getMaxAccuracyDrop();

@@ -65,6 +65,9 @@ public class JobService {
 
     @Transactional
     public Job create(JobRequest req) {
+        // 1e400 parses as Infinity, which passes @DecimalMin and would later be written as invalid JSON
+        requireFinite("latencyTargetMs", req.getLatencyTargetMs());
+        requireFinite("maxAccuracyDrop", req.getMaxAccuracyDrop());
         ModelInfo model = models.info(req.getModelId())
                 .orElseThrow(() -> ApiException.unprocessable("modelId", "model " + req.getModelId() + " does not exist"));
         Set<UUID> deviceIds = new LinkedHashSet<>(req.getDeviceIds());
@@ -224,5 +227,11 @@ public class JobService {
     /** For the workflow: jobs waiting on this model's profile. */
     List<JobEntity> profiling(UUID modelId) {
         return new ArrayList<>(jobs.findByModelIdAndState(modelId, JobState.PROFILING));
+    }
+
+    public static void requireFinite(String field, Double value) {
+        if (value != null && !Double.isFinite(value)) {
+            throw ApiException.badRequest(field, field + " must be a finite number");
+        }
     }
 }

@@ -63,13 +63,48 @@ class EmbeddedPostgresConfig {
             Path work = dataDir.resolve("pg-runtime");
             Files.createDirectories(pg);
             Files.createDirectories(work);
+            stopOrphanedServer(pg);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(pg)
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(work.toFile())
+                    // crash recovery of a kept directory can take a while on a busy machine
+                    .setPGStartupWait(java.time.Duration.ofSeconds(120))
                     .setServerConfig("max_connections", "100");
             if (port > 0) builder.setPort(port);
             return builder.start();
+        }
+
+        /**
+         * The server is not a child of the JVM, so a coordinator killed with -9 leaves it running on the
+         * data directory, and the next start would fail on its lock. Its clients died with the old
+         * coordinator, so a smart shutdown (SIGTERM) ends it cleanly; only a server that ignores that
+         * for a minute is killed, and PostgreSQL's crash recovery takes over at the next start.
+         */
+        static void stopOrphanedServer(Path pg) throws IOException {
+            Path pidFile = pg.resolve("postmaster.pid");
+            if (!Files.isRegularFile(pidFile)) return;
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            } catch (RuntimeException e) {
+                return; // unreadable: PostgreSQL itself judges a stale lock file
+            }
+            java.util.Optional<ProcessHandle> server = ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+            if (server.isEmpty()) return;
+            log.warn("PostgreSQL (pid {}) left running on {} by a coordinator that did not stop cleanly; stopping it", pid, pg);
+            server.get().destroy();
+            try {
+                server.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                server.get().destroyForcibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("cannot stop the orphaned PostgreSQL " + pid, e);
+            }
         }
     }
 }

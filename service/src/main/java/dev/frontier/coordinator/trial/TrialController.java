@@ -49,9 +49,19 @@ class TrialController implements TrialsApi {
     }
 
     @Override
-    public ResponseEntity<Resource> downloadTrialArtifact(UUID trialId) {
-        String sha = trials.artifactSha256(trialId);
+    public ResponseEntity<Resource> downloadTrialArtifact(UUID trialId, String format) {
+        String sha = "onnx".equals(format) ? onnxSha256(trialId) : trials.artifactSha256(trialId);
         byte[] bytes = artifacts.content(sha).orElseThrow(() -> ApiException.notFound("artifact", sha));
         return Artifacts.download(bytes, sha);
+    }
+
+    /** The ONNX export a worker uploaded beside the Frontier artifact (build metrics' onnxSha256). */
+    private String onnxSha256(UUID trialId) {
+        var metrics = trials.get(trialId).getBuildMetrics();
+        Object sha = metrics == null ? null : metrics.get("onnxSha256");
+        if (!(sha instanceof String s) || !s.matches("[0-9a-f]{64}")) {
+            throw ApiException.notFound("ONNX export of trial", trialId + " (not built yet, or the worker could not export it)");
+        }
+        return s;
     }
 }

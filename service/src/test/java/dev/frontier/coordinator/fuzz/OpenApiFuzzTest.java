@@ -196,6 +196,11 @@ class OpenApiFuzzTest extends IntegrationTest {
                 b.put("latencyTargetMs", 5.0);
                 b.put("maxAccuracyDrop", 1.0);
             }
+            case "createGate" -> {
+                b.put("modelId", fx.model.toString());
+                b.put("device", fx.device.toString());
+                b.put("latencyTargetMs", 5.0);
+            }
             case "registerWorker" -> { b.put("name", "fuzz"); b.put("roles", List.of("build")); }
             case "acquireLeases" -> b.put("workerId", fx.builder.toString());
             case "heartbeatLease" -> b.put("workerId", fx.builder.toString());

@@ -79,6 +79,7 @@ final class BuildTask {
         progress.report(0.95, "uploading artifact");
         t = System.nanoTime();
         String sha = upload(artifact);
+        String onnxSha = uploadOnnx(tuned);
         timings.put("upload", ms(t));
 
         ObjectNode r = CoordinatorClient.object();
@@ -95,8 +96,26 @@ final class BuildTask {
         r.set("timings", CoordinatorClient.JSON.valueToTree(timings));
         r.set("compression", CoordinatorClient.JSON.valueToTree(compressed.report().toMap()));
         r.put("artifactSha256", sha);
+        if (onnxSha != null) {
+            r.put("onnxSha256", onnxSha);
+        }
         progress.report(1, "built");
         return new TaskResult(r, sha);
+    }
+
+    /**
+     * The same compressed weights as ONNX (zeros where pruned, QDQ for int8), for devices that run
+     * ONNX Runtime. Optional: a graph the exporter cannot express still yields a Frontier artifact.
+     */
+    private String uploadOnnx(Graph g) throws TaskFailure {
+        byte[] onnx;
+        try {
+            onnx = dev.frontier.worker.onnx.OnnxModels.write(g);
+        } catch (RuntimeException e) {
+            Agent.log("no ONNX export for this trial: " + e.getMessage());
+            return null;
+        }
+        return upload(onnx);
     }
 
     private DataSplits dataset(Lease lease) throws TaskFailure {

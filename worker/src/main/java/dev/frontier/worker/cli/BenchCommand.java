@@ -5,7 +5,6 @@ import dev.frontier.worker.measure.LatencyProtocol;
 import dev.frontier.worker.measure.PeakFlops;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.InvalidModelException;
-import dev.frontier.worker.model.ModelFile;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +42,7 @@ public final class BenchCommand implements Command {
         }
         Graph g;
         try {
-            g = modelPath == null ? Bench.demoModel(System.out) : ModelFile.read(java.nio.file.Path.of(modelPath));
+            g = modelPath == null ? Bench.demoModel(System.out) : dev.frontier.worker.onnx.ModelFormats.load(java.nio.file.Path.of(modelPath));
         } catch (InvalidModelException | java.io.UncheckedIOException e) {
             throw new UsageException(e.getMessage(), e);
         }

@@ -7,7 +7,6 @@ import dev.frontier.worker.compile.Tuner;
 import dev.frontier.worker.compile.op.Op;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.InvalidModelException;
-import dev.frontier.worker.model.ModelFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ public final class CompileCommand implements Command {
         a.rejectUnknown();
         Graph g;
         try {
-            g = ModelFile.read(model);
+            g = dev.frontier.worker.onnx.ModelFormats.load(model);
         } catch (InvalidModelException e) {
             throw new UsageException(e.getMessage(), e);
         }

@@ -106,6 +106,11 @@ public final class Bench {
                     }
                     LatencyResult ptMedian = medianRound(torch);
                     rows.add(new Row("pytorch-djl-dense", t, ptMedian, 1.0, 1.0, g.totalMacs(), List.of()));
+                    // the second peer: the same dense weights exported to ONNX, run by ONNX Runtime (CPU)
+                    log.printf(Locale.ROOT, "[bench] onnxruntime dense, %d thread(s) ...%n", t);
+                    LatencyResult ort = dev.frontier.worker.onnx.OrtLatency.measure(g, t, o);
+                    rows.add(new Row("onnxruntime-dense", t, ort, ptMedian.medianMs() / ort.medianMs(),
+                            ptMedian.p10Ms() / ort.p10Ms(), g.totalMacs(), List.of()));
                     for (int i = 0; i < variants.size(); i++) {
                         double[] ratios = new double[rounds];
                         double[] ratiosP10 = new double[rounds];

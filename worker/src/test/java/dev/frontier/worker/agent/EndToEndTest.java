@@ -75,6 +75,12 @@ class EndToEndTest {
                         org.assertj.core.data.Offset.offset(1e-6));
                 assertThat(trial.path("measurements").path(0).path("metrics").path("estimated").asBoolean(true))
                         .isFalse();
+
+                // the ONNX download carries the same compressed weights: ONNX Runtime agrees on accuracy
+                byte[] onnx = api.download("trials/" + trialId + "/artifact?format=onnx");
+                double ort = dev.frontier.worker.onnx.OrtAccuracy.evaluate(dev.frontier.worker.onnx.OnnxModels.read(onnx),
+                        data.test(), EVAL_LIMIT, 1).accuracy();
+                assertThat(ort).isCloseTo(trial.path("accuracy").asDouble(), org.assertj.core.data.Offset.offset(0.5));
             } finally {
                 agent.stop(5);
                 worker.join(30_000);
