@@ -60,7 +60,7 @@ public final class DemoDriver {
                 + " trials or " + s.maxWallSeconds() + " s)");
         JsonNode job = follow(jobId);
         out.println();
-        FrontierTable.print(api.get("jobs/" + jobId + "/frontier"), baselineMs, out);
+        FrontierTable.print(api.get("jobs/" + jobId + "/frontier"), baselineMs, java.util.Map.of(deviceId, s.deviceName()), out);
         return job;
     }
 

@@ -10,7 +10,8 @@ public final class FrontierTable {
     private FrontierTable() {
     }
 
-    public static void print(JsonNode frontier, double baselineLatencyMs, PrintStream out) {
+    public static void print(JsonNode frontier, double baselineLatencyMs, java.util.Map<String, String> deviceNames,
+                             PrintStream out) {
         double target = frontier.path("latencyTargetMs").asDouble();
         double baseAcc = frontier.path("baselineAccuracy").asDouble(Double.NaN);
         double floor = frontier.path("accuracyFloor").asDouble(Double.NaN);
@@ -18,7 +19,8 @@ public final class FrontierTable {
                 target, baseAcc, floor);
         for (JsonNode dev : frontier.path("devices")) {
             out.printf(Locale.ROOT, "%ndevice %s: %d trials measured, %d on the frontier, hypervolume %.4f%n",
-                    dev.path("deviceId").asString(), dev.path("measured").asInt(), dev.path("points").size(),
+                    deviceNames.getOrDefault(dev.path("deviceId").asString(), dev.path("deviceId").asString()),
+                    dev.path("measured").asInt(), dev.path("points").size(),
                     dev.path("hypervolume").asDouble());
             String recommended = dev.path("recommended").path("trialId").asString("");
             out.printf("%-2s %5s %9s %11s %9s %10s  %s%n", "", "trial", "acc %", "latency ms", "speedup",
