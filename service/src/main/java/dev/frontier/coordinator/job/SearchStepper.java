@@ -78,7 +78,10 @@ public class SearchStepper {
             views = trials.views(jobId);
             if (stalled(job, views)) job.stop(PATIENCE);
         }
-        if (job.getStopReason() != null && counts.getOrDefault(TrialState.QUEUED, 0L) > 0) {
+        // out of time or out of patience: drop what has not started. A spent budget (every trial
+        // proposed) or an exhausted space still lets the proposed trials run.
+        boolean dropQueued = WALL_TIME.equals(job.getStopReason()) || PATIENCE.equals(job.getStopReason());
+        if (dropQueued && counts.getOrDefault(TrialState.QUEUED, 0L) > 0) {
             List<UUID> dropped = trials.cancelUnfinished(jobId, true);
             tasks.cancelQueued(dropped);
             inFlight -= dropped.size();
