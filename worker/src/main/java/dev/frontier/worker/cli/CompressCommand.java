@@ -111,7 +111,7 @@ public final class CompressCommand implements Command {
 
         Graph model;
         try {
-            model = ModelFile.read(modelPath);
+            model = dev.frontier.worker.onnx.ModelFormats.load(modelPath);
         } catch (InvalidModelException e) {
             throw new UsageException("--model: " + e.getMessage(), e);
         }
