@@ -86,11 +86,16 @@ final class Coordinator implements AutoCloseable {
             pgCtl = s.filter(p -> p.getFileName().toString().equals("pg_ctl")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no pg_ctl under " + dataDir));
         }
-        String[] cmd = new String[args.length + 3];
-        cmd[0] = pgCtl.toString();
-        cmd[1] = "-D";
-        cmd[2] = dataDir.resolve("pg").toAbsolutePath().toString();
-        System.arraycopy(args, 0, cmd, 3, args.length);
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // PostgreSQL refuses to run as root; the embedded server runs under `unshare -U`, so must its pg_ctl
+            cmd.add("unshare");
+            cmd.add("-U");
+        }
+        cmd.add(pgCtl.toString());
+        cmd.add("-D");
+        cmd.add(dataDir.resolve("pg").toAbsolutePath().toString());
+        cmd.addAll(java.util.List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("pg_ctl.log").toFile())).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
