@@ -131,7 +131,10 @@ suite.test('plot points are keyboard-focusable, show the configuration on focus,
     onPoint = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('data-testid') === 'plot-point');
   }
   assert(onPoint, 'a plot point is reachable with Tab');
-  const tip = card.locator('.plot-tip');
+  // the first point Tab reaches may sit in either device's plot (their order is not fixed): use its card
+  const focusedDevice = await page.evaluate(() =>
+    document.activeElement.closest('[data-testid=device-frontier]').getAttribute('data-device-id'));
+  const tip = page.locator(`[data-testid=device-frontier][data-device-id="${focusedDevice}"]`).locator('.plot-tip');
   await tip.waitFor({ state: 'visible' });
   const firstId = await page.evaluate(() => document.activeElement.getAttribute('data-trial-id'));
   const t = trials.find((x) => x.id === firstId);
@@ -140,7 +143,7 @@ suite.test('plot points are keyboard-focusable, show the configuration on focus,
   assert(tipText.includes(t.config && Object.keys(t.config).length ? (t.config.layers ? Object.keys(t.config.layers)[0] : 'default') : 'dense baseline'), `tooltip shows the configuration: ${tipText}`);
   await page.keyboard.press('ArrowRight');
   const nextId = await page.evaluate(() => document.activeElement.getAttribute('data-trial-id'));
-  if (measured.length > 1) assert(nextId && nextId !== firstId, 'ArrowRight moves to another point');
+  if (measuredOn(focusedDevice).length > 1) assert(nextId && nextId !== firstId, 'ArrowRight moves to another point');
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`#/trials/${nextId}$`));
   await page.locator('h1', { hasText: 'Trial #' }).waitFor();
