@@ -131,16 +131,18 @@ class PassesTest {
         try (Executor ex = new Executor(FrontierCompiler.compile(vgg, FrontierCompiler.Options.untuned()), 1, false)) {
             float[] x = TestGraphs.input(vgg, 2);
             float[] y = new float[ex.outputSize()];
-            // until C2 has compiled the kernels, interpreted Vector API code allocates
-            for (int i = 0; i < 3000; i++) {
-                ex.run(x, y);
+            // until C2 has compiled the kernels, interpreted Vector API code allocates; compilation runs in
+            // the background and takes longer on a busy machine, so measure batches until it has settled
+            long perRun = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (perRun >= 64 && System.nanoTime() < deadline) {
+                long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+                for (int i = 0; i < 200; i++) {
+                    ex.run(x, y);
+                }
+                perRun = (mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / 200;
             }
-            long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-            for (int i = 0; i < 200; i++) {
-                ex.run(x, y);
-            }
-            long perRun = (mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / 200;
-            assertThat(perRun).as("bytes allocated per inference").isLessThan(64);
+            assertThat(perRun).as("bytes allocated per inference once compiled").isLessThan(64);
         }
         assertThat(PlanBuffers.ringFor(plan.ops())).isEqualTo(1);
     }
