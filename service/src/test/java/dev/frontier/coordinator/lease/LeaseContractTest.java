@@ -49,9 +49,12 @@ class LeaseContractTest extends IntegrationTest {
         sha = artifact("built-" + UUID.randomUUID());
     }
 
+    /** Trial numbers unique within the job across every batch (random ones collided now and then). */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_SEQ = new java.util.concurrent.atomic.AtomicInteger(1000);
+
     private List<UUID> seedBuilds(int n) {
         List<TrialService.NewTrial> batch = IntStream.range(0, n)
-                .mapToObj(i -> new TrialService.NewTrial(1000 + i + (int) (Math.random() * 1e6), Map.of("i", i), 1.0)).toList();
+                .mapToObj(i -> new TrialService.NewTrial(NEXT_SEQ.getAndIncrement(), Map.of("i", i), 1.0)).toList();
         List<UUID> ids = trials.create(jobId, batch);
         tasks.enqueueBuilds(jobId, ids);
         return ids;
