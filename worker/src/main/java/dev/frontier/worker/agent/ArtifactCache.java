@@ -1,13 +1,10 @@
 package dev.frontier.worker.agent;
 
+import dev.frontier.worker.model.FileBytes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Local copies of coordinator artifacts, keyed by sha256. Every download is hashed before it is
@@ -40,13 +37,7 @@ public final class ArtifactCache {
         if (!actual.equals(sha256)) {
             throw new IllegalStateException("artifact " + sha256 + " arrived with checksum " + actual);
         }
-        try {
-            Path tmp = Files.createTempFile(dir, sha256, ".part");
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        FileBytes.write(file, bytes, "cached artifact");
         return file;
     }
 
@@ -56,10 +47,6 @@ public final class ArtifactCache {
     }
 
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileBytes.sha256(bytes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.frontier.worker.compile;
 
+import dev.frontier.worker.model.FileBytes;
 import dev.frontier.worker.compile.op.Bin;
 import dev.frontier.worker.compile.op.Op;
 import dev.frontier.worker.model.InvalidModelException;
@@ -8,17 +9,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,30 +147,18 @@ public final class Artifact {
     }
 
     public static void write(Plan plan, Path file) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, toBytes(plan));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write artifact " + file + ": " + e.getMessage(), e);
-        }
+        FileBytes.write(file, toBytes(plan), "artifact");
     }
 
     public static Plan read(Path file) {
         try {
-            return fromBytes(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read artifact " + file + ": " + e.getMessage(), e);
+            return fromBytes(FileBytes.read(file, "artifact"));
         } catch (InvalidModelException e) {
             throw new InvalidModelException(file + ": " + e.getMessage());
         }
     }
 
     public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FileBytes.sha256(bytes);
     }
 }

@@ -1,14 +1,10 @@
 package dev.frontier.worker.model;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,22 +28,11 @@ public final class ModelFile {
     }
 
     public static void write(Graph g, Path file) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, toBytes(g));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write model " + file + ": " + e.getMessage(), e);
-        }
+        FileBytes.write(file, toBytes(g), "model");
     }
 
     public static Graph read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + file + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = FileBytes.read(file, "model");
         try {
             return fromBytes(bytes);
         } catch (InvalidModelException e) {

@@ -1,12 +1,9 @@
 package dev.frontier.worker.onnx;
 
+import dev.frontier.worker.model.FileBytes;
 import dev.frontier.worker.model.Graph;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** ONNX files <-> IR graphs. Reading fails with {@link OnnxModelException} (an InvalidModelException). */
 public final class OnnxModels {
@@ -18,12 +15,7 @@ public final class OnnxModels {
     }
 
     public static Graph read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read model " + file + ": " + e.getMessage(), e);
-        }
+        byte[] bytes = FileBytes.read(file, "model");
         try {
             return read(bytes);
         } catch (UnsupportedOnnxModelException e) {
@@ -39,12 +31,6 @@ public final class OnnxModels {
     }
 
     public static void write(Graph g, Path file) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, write(g));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write model " + file + ": " + e.getMessage(), e);
-        }
+        FileBytes.write(file, write(g), "model");
     }
 }
