@@ -22,6 +22,7 @@ import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.InvalidModelException;
 import dev.frontier.worker.model.ModelFile;
+import dev.frontier.worker.train.Distillation;
 import dev.frontier.worker.train.DjlEngine;
 import dev.frontier.worker.train.Evaluator;
 import dev.frontier.worker.train.TrainConfig;
@@ -45,6 +46,8 @@ public final class CompressCommand implements Command {
                                                 [--fine-tune-epochs X] [--report REPORT.json] [--dataset fashion-mnist]
                                                 [--lr 1e-3] [--batch 128] [--seed 0] [--calibrate N] [--percentile 100]
                                                 [--eval-subset N] [--no-eval] [--threads N] [--json]
+                                                [--gradual-from CONFIG --gradual-epochs E]
+                                                [--distill [--distill-temperature 4] [--distill-weight 0.9]]
 
                 Prunes and quantizes the model as the configuration says (docs/contracts.md; e.g.
                 {"default": {"prune": {"scheme": "pattern", "patterns": 8, "connectivity": 0.72}}}),
@@ -60,6 +63,11 @@ public final class CompressCommand implements Command {
                 --config takes a file, or inline JSON starting with '{'.
                 The report (--report) has per-layer scheme, sparsity, kept params, MACs and FLOPs, the
                 totals and the accuracies. --json prints one JSON object as the last line.
+                --gradual-from CONFIG prunes gradually: first by that (milder) configuration with E
+                epochs of masked fine-tuning (default 1), then by --config on top of the result (its
+                masks are kept) before the --fine-tune-epochs. --distill adds knowledge distillation
+                from the original model to every fine-tuning: the loss mixes the labels' cross-entropy
+                with the KL divergence to the original's softened outputs (temperature T, weight w).
                 """;
     }
 
@@ -83,7 +91,20 @@ public final class CompressCommand implements Command {
         boolean noEval = args.flag("no-eval");
         int threads = args.integer("threads", 0);
         boolean json = args.flag("json");
+        String gradualArg = args.string("gradual-from", null);
+        double gradualEpochs = args.number("gradual-epochs", 1);
+        boolean distill = args.flag("distill");
+        double temperature = args.number("distill-temperature", Distillation.DEFAULT_TEMPERATURE);
+        double distillWeight = args.number("distill-weight", Distillation.DEFAULT_WEIGHT);
         args.rejectUnknown();
+
+        if (gradualArg != null && !(gradualEpochs > 0 && !Double.isInfinite(gradualEpochs))) {
+            throw new UsageException("--gradual-epochs must be a number > 0, got " + gradualEpochs);
+        }
+        if (!(temperature > 0) || Double.isInfinite(temperature) || !(distillWeight >= 0 && distillWeight <= 1)) {
+            throw new UsageException("--distill-temperature must be > 0 and --distill-weight in [0, 1], got "
+                    + temperature + " and " + distillWeight);
+        }
 
         if (!(epochs >= 0) || Double.isInfinite(epochs)) {
             throw new UsageException("--fine-tune-epochs must be a number >= 0, got " + epochs);
@@ -116,11 +137,19 @@ public final class CompressCommand implements Command {
             throw new UsageException("--model: " + e.getMessage(), e);
         }
         CompressionConfig config;
-        String configText = readConfig(configArg);
+        String configText = readConfig(configArg, "config");
         try {
             config = CompressionConfig.parse(configText);
         } catch (InvalidConfigException e) {
             throw new UsageException("--config: " + e.getMessage(), e);
+        }
+        CompressionConfig gradualConfig = null;
+        if (gradualArg != null) {
+            try {
+                gradualConfig = CompressionConfig.parse(readConfig(gradualArg, "gradual-from"));
+            } catch (InvalidConfigException e) {
+                throw new UsageException("--gradual-from: " + e.getMessage(), e);
+            }
         }
         boolean quantized = config.defaults().quantize() != null
                 || config.layers().values().stream().anyMatch(l -> l.quantize() != null);
@@ -130,10 +159,48 @@ public final class CompressCommand implements Command {
 
         PrintStream log = System.out;
         Map<String, Double> timings = new LinkedHashMap<>();
+        boolean needData = epochs > 0 || !noEval || calibrate > 0 || gradualConfig != null;
+        DataSplits data = null;
+        if (needData) {
+            try {
+                data = Datasets.resolve(datasetName);
+            } catch (DatasetException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+            DjlEngine.get();
+        }
+        Dataset testSet = data == null ? null : data.test().subset(Math.min(evalSubset, data.test().size()));
+        Distillation kd = distill ? new Distillation(model, (float) temperature, (float) distillWeight) : null;
+
+        Graph source = model;
+        Map<String, Object> gradualReport = null;
+        if (gradualConfig != null) {
+            long g0 = System.nanoTime();
+            Graph first;
+            try {
+                first = Compressor.compress(model, gradualConfig).graph();
+            } catch (InvalidConfigException e) {
+                throw new UsageException("--gradual-from: " + e.getMessage(), e);
+            }
+            log.printf(Locale.ROOT, "gradual pruning, first stage: %d of %d weights kept, fine-tuning %s epochs%s%n",
+                    first.keptParamCount(), first.paramCount(), gradualEpochs, kd == null ? "" : " with distillation");
+            source = Trainer.train(first, data.train(), ft.withEpochs(gradualEpochs), TrainingListener.printing(log), kd);
+            timings.put("gradualFineTune", ms(g0));
+            gradualReport = new LinkedHashMap<>();
+            gradualReport.put("config", JSON.readTree(readConfig(gradualArg, "gradual-from")));
+            gradualReport.put("epochs", gradualEpochs);
+            gradualReport.put("keptParams", first.keptParamCount());
+            if (!noEval) {
+                double stage = Evaluator.accuracy(source, testSet);
+                gradualReport.put("accuracy", round(stage));
+                log.printf(Locale.ROOT, "accuracy after the first stage: %.2f%%%n", stage);
+            }
+        }
+
         long t0 = System.nanoTime();
         Compressor.Result result;
         try {
-            result = Compressor.compress(model, config);
+            result = Compressor.compress(source, config);
         } catch (InvalidConfigException e) {
             throw new UsageException("--config: " + e.getMessage(), e);
         }
@@ -144,21 +211,9 @@ public final class CompressCommand implements Command {
                 result.report().macs() / 1e6, result.report().keptMacs() / 1e6, 100 * result.report().sparsity());
         result.report().notes().forEach(n -> log.println("note: " + n));
 
-        boolean needData = epochs > 0 || !noEval || calibrate > 0;
-        DataSplits data = null;
-        if (needData) {
-            try {
-                data = Datasets.resolve(datasetName);
-            } catch (DatasetException e) {
-                throw new UsageException(e.getMessage(), e);
-            }
-            DjlEngine.get();
-        }
-
         Double baseline = null;
         Double before = null;
         Double after = null;
-        Dataset testSet = data == null ? null : data.test().subset(Math.min(evalSubset, data.test().size()));
         if (!noEval) {
             long e0 = System.nanoTime();
             String recorded = model.metadata().get("accuracy.test");
@@ -175,9 +230,10 @@ public final class CompressCommand implements Command {
         Graph tuned = compressed;
         if (epochs > 0) {
             long f0 = System.nanoTime();
-            log.printf(Locale.ROOT, "fine-tuning %s epochs with masks held fixed (Adam, lr %.2e, cosine, batch %d, %d threads)%n",
-                    epochs, ft.learningRate(), ft.batchSize(), DjlEngine.threads());
-            tuned = Trainer.train(compressed, data.train(), ft, TrainingListener.printing(log));
+            log.printf(Locale.ROOT, "fine-tuning %s epochs with masks held fixed (Adam, lr %.2e, cosine, batch %d, %d threads%s)%n",
+                    epochs, ft.learningRate(), ft.batchSize(), DjlEngine.threads(), kd == null ? ""
+                            : String.format(Locale.ROOT, ", distillation T %.3g weight %.3g", kd.temperature(), kd.weight()));
+            tuned = Trainer.train(compressed, data.train(), ft, TrainingListener.printing(log), kd);
             if (quantized) {
                 tuned = Compressor.requantize(tuned);
             }
@@ -225,7 +281,14 @@ public final class CompressCommand implements Command {
         ftReport.put("schedule", ft.schedule().name().toLowerCase(Locale.ROOT));
         ftReport.put("batch", ft.batchSize());
         ftReport.put("seed", ft.seed());
+        if (kd != null) {
+            ftReport.put("distillation", Map.of("teacher", "original", "temperature", (double) kd.temperature(),
+                    "weight", (double) kd.weight()));
+        }
         report.put("fineTune", ftReport);
+        if (gradualReport != null) {
+            report.put("gradual", gradualReport);
+        }
         report.put("baselineAccuracy", round(baseline));
         report.put("accuracyBeforeFineTune", round(before));
         report.put("accuracy", round(after));
@@ -259,18 +322,18 @@ public final class CompressCommand implements Command {
         }
     }
 
-    private static String readConfig(String arg) {
+    private static String readConfig(String arg, String option) {
         if (arg.trim().startsWith("{")) {
             return arg;
         }
         Path p = Path.of(arg);
         if (!Files.isRegularFile(p)) {
-            throw new UsageException("--config: no file at " + p + " (give a JSON file, or inline JSON starting with '{')");
+            throw new UsageException("--" + option + ": no file at " + p + " (give a JSON file, or inline JSON starting with '{')");
         }
         try {
             return Files.readString(p);
         } catch (IOException e) {
-            throw new UsageException("--config: cannot read " + p + ": " + e.getMessage(), e);
+            throw new UsageException("--" + option + ": cannot read " + p + ": " + e.getMessage(), e);
         }
     }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -41,7 +42,19 @@ public final class Trainer {
      * metadata, trained float weights and batch-norm statistics). {@code g} is not modified.
      */
     public static Graph train(Graph g, Dataset train, TrainConfig cfg, TrainingListener listener) {
+        return train(g, train, cfg, listener, null);
+    }
+
+    /**
+     * As {@link #train(Graph, Dataset, TrainConfig, TrainingListener)}, with the loss mixed with a
+     * teacher's soft targets when {@code distill} is not null (the teacher is not trained).
+     */
+    public static Graph train(Graph g, Dataset train, TrainConfig cfg, TrainingListener listener,
+                              Distillation distill) {
         Evaluator.checkCompatible(g, train);
+        if (distill != null) {
+            Evaluator.checkCompatible(distill.teacher(), train);
+        }
         if (listener == null) {
             listener = TrainingListener.NONE;
         }
@@ -59,6 +72,7 @@ public final class Trainer {
         Shape s = train.inputShape();
 
         try (DjlModel m = DjlModel.forTraining(g);
+             DjlModel teacher = distill == null ? null : DjlModel.forTraining(distill.teacher());
              ai.djl.training.Trainer trainer = m.model().newTrainer(trainingConfig(cfg, totalSteps))) {
             trainer.initialize(new ai.djl.ndarray.types.Shape(batch, s.c(), s.h(), s.w()));
             Map<Parameter, NDArray> masks = maskArrays(m);
@@ -89,11 +103,15 @@ public final class Trainer {
                         NDArray x = sub.create(FloatBuffer.wrap(images), new ai.djl.ndarray.types.Shape(batch, s.c(),
                                 s.h(), s.w()));
                         NDArray y = sub.create(labels);
+                        NDArray soft = teacher == null ? null : softTargets(teacher, sub, x, distill.temperature());
                         NDArray logits;
                         NDArray loss;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             logits = trainer.forward(new NDList(x)).singletonOrThrow();
                             loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                            if (soft != null) {
+                                loss = mixDistillation(loss, logits, soft, distill);
+                            }
                             gc.backward(loss);
                         }
                         trainer.step();
@@ -127,6 +145,20 @@ public final class Trainer {
                     .metadata("input.std", Float.toString(train.normalization().std()));
             return b.build();
         }
+    }
+
+    /** The teacher's log-probabilities at temperature T, computed without gradients, in inference mode. */
+    private static NDArray softTargets(DjlModel teacher, NDManager sub, NDArray x, float temperature) {
+        return DjlEngine.withoutGrad(() -> teacher.block().forward(new ParameterStore(sub, false), new NDList(x), false)
+                .singletonOrThrow().div(temperature).logSoftmax(1));
+    }
+
+    /** (1 - w) * hard loss + w * T^2 * KL(teacher || student), batch mean. */
+    private static NDArray mixDistillation(NDArray hard, NDArray logits, NDArray teacherLogProbs, Distillation d) {
+        NDArray studentLogProbs = logits.div(d.temperature()).logSoftmax(1);
+        NDArray kl = teacherLogProbs.exp().mul(teacherLogProbs.sub(studentLogProbs)).sum(new int[] {1}).mean();
+        float t2 = d.temperature() * d.temperature();
+        return hard.mul(1 - d.weight()).add(kl.mul(d.weight() * t2));
     }
 
     private static DefaultTrainingConfig trainingConfig(TrainConfig cfg, int totalSteps) {

@@ -171,4 +171,58 @@ class TrainerTest {
         });
         assertThat(calls[0]).isEqualTo(3);
     }
+
+    /**
+     * The teacher is a trained LeNet whose classifier rows are rotated (it answers label + 1), so a
+     * student that learns the teacher instead of the labels is visible: trained on the soft term only,
+     * it must mostly agree with the teacher and mostly disagree with the labels.
+     */
+    @Test
+    void distillationTeachesTheTeachersAnswers() {
+        Graph trained = Trainer.train(Zoo.lenet5(11, 10), train(),
+                TrainConfig.baseline(2).withAugment(false).withLearningRate(3e-3f), null);
+        Graph teacher = rotateClasses(trained, "fc3");
+        Graph student = Trainer.train(Zoo.lenet5(12, 10), train(),
+                TrainConfig.baseline(2).withAugment(false).withLearningRate(3e-3f), null,
+                new Distillation(teacher, 1f, 1f));
+        int[] taught;
+        int[] teacherSays;
+        try (DjlModel s = DjlModel.of(student); DjlModel t = DjlModel.of(teacher)) {
+            taught = Evaluator.predict(s, test(), 100);
+            teacherSays = Evaluator.predict(t, test(), 100);
+        }
+        int agree = 0;
+        int right = 0;
+        for (int i = 0; i < taught.length; i++) {
+            agree += taught[i] == teacherSays[i] ? 1 : 0;
+            right += taught[i] == test().label(i) ? 1 : 0;
+        }
+        assertThat(100.0 * agree / taught.length).as("agreement with the teacher %").isGreaterThan(50);
+        assertThat(100.0 * right / taught.length).as("accuracy on the true labels %").isLessThan(25);
+    }
+
+    @Test
+    void distillationSettingsAreChecked() {
+        Graph g = Zoo.lenet5(1, 10);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Distillation(g, 0f, 0.5f)).withMessageContaining("temperature");
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new Distillation(g, 4f, 1.5f)).withMessageContaining("weight");
+    }
+
+    /** Output row c of {@code layer} moves to row (c + 1) mod n: the model answers one class later. */
+    private static Graph rotateClasses(Graph g, String layer) {
+        Tensor w = g.param(layer + ".weight");
+        Tensor b = g.param(layer + ".bias");
+        int n = w.dim(0);
+        int cols = w.size() / n;
+        float[] rw = new float[w.size()];
+        float[] rb = new float[n];
+        for (int c = 0; c < n; c++) {
+            System.arraycopy(w.data(), c * cols, rw, ((c + 1) % n) * cols, cols);
+            rb[(c + 1) % n] = b.data()[c];
+        }
+        return g.toBuilder().param(layer + ".weight", new Tensor(w.shape(), rw))
+                .param(layer + ".bias", new Tensor(b.shape(), rb)).build();
+    }
 }
