@@ -24,7 +24,7 @@ import dev.frontier.coordinator.search.Strategies;
  * <pre>
  * ReplayBenchmark --table trials.json --profile profile.json --target-ms 4 --max-drop 1
  *                 [--trials 150] [--seeds 10] [--in-flight 4] [--fidelity-min F] [--fidelity-max F]
- *                 [--strategies random,grid,nsga2,greedy]
+ *                 [--strategies random,grid,nsga2,greedy] [--latency median|layers]
  * ReplayBenchmark --synthetic ...   (the SYNTHETIC test fixture: checks the harness, ranks nothing)
  * </pre>
  */
@@ -64,6 +64,9 @@ public final class ReplayBenchmark {
             System.out.println("SYNTHETIC TEST FIXTURE (made-up monotone model, not measurements): checks the harness, ranks nothing");
         } else {
             ReplayTable table = ReplayTable.load(Path.of(require(a, "table")));
+            String latency = a.getOrDefault("latency", "median");
+            if (latency.equals("layers")) table = table.withLayerSumLatency();
+            else if (!latency.equals("median")) throw new IllegalArgumentException("--latency is median or layers, got " + latency);
             Map<String, Object> profile = JSON.readValue(Files.readString(Path.of(require(a, "profile"))), LinkedHashMap.class);
             if (profile.get("profile") instanceof Map<?, ?> inner) profile = castMap(inner); // a GET /models/{id} body
             space = SearchSpaces.fromProfile(profile, null);
@@ -73,8 +76,9 @@ public final class ReplayBenchmark {
             fMax = Double.parseDouble(a.getOrDefault("fidelity-max", String.valueOf(table.maxFidelity())));
             fMin = Double.parseDouble(a.getOrDefault("fidelity-min", String.valueOf(table.minFidelity(fMax))));
             best = table.bestHypervolume(new Replay.Settings(space, target, maxDrop, trials, inFlight, fMin, fMax));
-            System.out.printf(Locale.ROOT, "table %s: %d rows, %d distinct configs, best hypervolume %.5f%n",
-                    a.get("table"), table.size(), table.distinctConfigs(), best);
+            System.out.printf(Locale.ROOT, "table %s: %d rows, %d distinct configs, latency %s, best hypervolume %.5f%n",
+                    a.get("table"), table.size(), table.distinctConfigs(), latency.equals("layers") ? "sum of per-layer medians"
+                            : "whole-model median", best);
         }
         Replay.Settings s = new Replay.Settings(space, target, maxDrop, trials, inFlight, fMin, fMax);
         System.out.printf(Locale.ROOT, "target %.3f ms, max drop %.2f, %d trials, %d seeds, %d in flight, fidelity %.3g..%.3g%n",
@@ -106,17 +110,28 @@ public final class ReplayBenchmark {
             System.out.println(row);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "trials to reach 95%% of the best hypervolume (%.5f): median over seeds (seeds that reached it)%n", best);
+        System.out.printf(Locale.ROOT, "trials to reach 95%% of the best hypervolume (%.5f): median over all seeds"
+                + " (a seed that never reached it counts as more than %d), quartiles, seeds that reached it%n", best, trials);
         for (String name : strategies) {
-            List<Integer> reached = new ArrayList<>();
+            List<Integer> needed = new ArrayList<>();
             for (double[] c : curves.get(name)) {
                 int k = new Replay.Run(c, List.of(), List.of()).trialsTo(0.95 * best);
-                if (k > 0) reached.add(k);
+                needed.add(k > 0 ? k : Integer.MAX_VALUE);
             }
-            reached.sort(Integer::compare);
-            String median = reached.isEmpty() ? "never" : String.valueOf(reached.get(reached.size() / 2));
-            System.out.printf(Locale.ROOT, "  %-8s %6s  (%d/%d)%n", name, median, reached.size(), seeds);
+            needed.sort(Integer::compare);
+            long reached = needed.stream().filter(k -> k != Integer.MAX_VALUE).count();
+            System.out.printf(Locale.ROOT, "  %-8s %6s  [%s .. %s]  (%d/%d)%n", name, show(quantile(needed, 0.5)),
+                    show(quantile(needed, 0.25)), show(quantile(needed, 0.75)), reached, seeds);
         }
+    }
+
+    /** Lower empirical quantile of sorted values. */
+    private static int quantile(List<Integer> sorted, double q) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(q * (sorted.size() - 1) + 0.5)));
+    }
+
+    private static String show(int trials) {
+        return trials == Integer.MAX_VALUE ? "never" : String.valueOf(trials);
     }
 
     private static double[] pad(double[] hv, int n) {

@@ -17,9 +17,9 @@ import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.search.SearchSpace;
 
 /**
- * Recorded trials as an {@link Oracle}. A proposal gets the row with the same config at the
- * nearest recorded fidelity; a config that was never recorded gets its nearest recorded
- * neighbour (fewest differing genes, then closest fidelity). Rows come from JSON Lines
+ * Recorded trials as an {@link Oracle}. A proposal is answered from the rows of the recorded
+ * fidelity nearest to the one asked: the same config, else its nearest neighbour there (fewest
+ * differing genes). Rows come from JSON Lines
  * ({@code {"config":{..},"fidelity":1,"accuracy":91.2,"latencyMs":3.4,"sizeBytes":123456}}, a
  * {@code "failed":true} row records a build failure) or straight from the API: a
  * {@code GET /api/v1/jobs/{id}/trials?size=500} page, or a JSON array of such pages or trials.
@@ -79,6 +79,22 @@ public final class ReplayTable implements Oracle {
         return rows.size();
     }
 
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /**
+     * The same rows with latency = the sum of the per-layer medians. On a loaded machine the
+     * whole-model median swings with the other jobs (preemption lands in whole samples); the
+     * per-layer medians are steadier, so this view shows whether a ranking is only noise.
+     */
+    public ReplayTable withLayerSumLatency() {
+        return new ReplayTable(rows.stream().map(r -> r.failed() || r.perLayerMs().isEmpty() ? r
+                : new Row(r.config(), r.fidelity(), false, r.accuracy(),
+                        r.perLayerMs().values().stream().mapToDouble(Double::doubleValue).sum(), r.sizeBytes(), r.perLayerMs()))
+                .toList());
+    }
+
     public long distinctConfigs() {
         return rows.stream().map(Row::config).distinct().count();
     }
@@ -110,27 +126,45 @@ public final class ReplayTable implements Oracle {
         for (Row r : rows) byGenome.computeIfAbsent(Encoding.key(encoding.decode(r.config())), k -> new ArrayList<>()).add(r);
     }
 
+    /**
+     * The row recorded at the fidelity level nearest to the asked one: the same config if it was
+     * recorded there, else its nearest neighbour at that level. A row of another level never
+     * answers, because fidelity moves accuracy more than one gene does (0.01 vs 0.05 epoch of
+     * fine-tuning is often 10 pp), and because then every full-fidelity answer is a row that
+     * {@link #bestHypervolume} counts, so no replay can beat the table's best.
+     */
     @Override
     public Outcome evaluate(Map<String, Object> config, double fidelity) {
         if (encoding == null) throw new IllegalStateException("bind the table to a space first");
         int[] g = encoding.decode(config);
-        List<Row> same = byGenome.get(Encoding.key(g));
-        Row row = same != null ? closestFidelity(same, fidelity) : nearest(g, fidelity);
+        double level = nearestLevel(config, fidelity);
+        List<Row> same = byGenome.getOrDefault(Encoding.key(g), List.of()).stream().filter(r -> level(r) == level).toList();
+        Row row = !same.isEmpty() ? same.get(0) : nearest(g, level);
         return row.failed() ? null : new Outcome(row.accuracy(), row.latencyMs(), row.sizeBytes(), row.perLayerMs());
     }
 
-    private static Row closestFidelity(List<Row> rows, double fidelity) {
-        Row best = rows.get(0);
-        for (Row r : rows) if (Math.abs(r.fidelity() - fidelity) < Math.abs(best.fidelity() - fidelity)) best = r;
+    /** The dense baseline is its own level (fidelity 0, never fine-tuned). */
+    private static double level(Row r) {
+        return r.config().isEmpty() ? -1 : r.fidelity();
+    }
+
+    private double nearestLevel(Map<String, Object> config, double fidelity) {
+        if (config.isEmpty() && rows.stream().anyMatch(r -> r.config().isEmpty())) return -1;
+        double best = Double.NaN;
+        for (Row r : rows) {
+            if (r.config().isEmpty()) continue;
+            if (Double.isNaN(best) || Math.abs(r.fidelity() - fidelity) < Math.abs(best - fidelity)) best = r.fidelity();
+        }
         return best;
     }
 
-    private Row nearest(int[] g, double fidelity) {
+    private Row nearest(int[] g, double level) {
         Row best = null;
         double bestDistance = Double.POSITIVE_INFINITY;
         for (Row r : rows) {
+            if (level(r) != level) continue;
             int[] h = encoding.decode(r.config());
-            double d = Math.abs(r.fidelity() - fidelity) * 1e-3;
+            double d = 0;
             for (int i = 0; i < g.length; i++) if (g[i] != h[i]) d += 1 + Math.abs(g[i] - h[i]) * 1e-2;
             if (d < bestDistance) {
                 bestDistance = d;

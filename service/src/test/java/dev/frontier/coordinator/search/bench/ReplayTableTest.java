@@ -53,4 +53,21 @@ class ReplayTableTest {
         Replay.Run run = Replay.run("nsga2", 1, jsonl, new Replay.Settings(space, 8, 1, 6, 2, 1, 1));
         assertThat(run.hypervolume()).hasSizeGreaterThan(1);
     }
+
+    @Test
+    void answersOnlyFromRowsOfTheNearestRecordedFidelity(@TempDir Path dir) throws Exception {
+        Path lines = dir.resolve("rows.jsonl");
+        Files.writeString(lines, """
+                {"config": {}, "fidelity": 0, "accuracy": 90, "latencyMs": 10, "sizeBytes": 1000}
+                {"config": {"layers": {"fc": {"prune": {"scheme": "unstructured", "rate": 0.5}}}}, "fidelity": 0.25, "accuracy": 70, "latencyMs": 9, "sizeBytes": 600}
+                {"config": {"layers": {"fc": {"prune": {"scheme": "unstructured", "rate": 0.6}}}}, "fidelity": 1, "accuracy": 88, "latencyMs": 8, "sizeBytes": 500}
+                """);
+        ReplayTable table = ReplayTable.load(lines);
+        table.bind(SearchSpaces.fromProfile(PROFILE, null));
+        Map<String, Object> recordedLow = Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.5))));
+        assertThat(table.evaluate(recordedLow, 0.25).accuracy()).isEqualTo(70);
+        // at full fidelity the same config was never recorded: its full-fidelity neighbour answers, not the 0.25 row
+        assertThat(table.evaluate(recordedLow, 1).accuracy()).isEqualTo(88);
+        assertThat(table.evaluate(Map.of(), 1).accuracy()).isEqualTo(90);
+    }
 }
