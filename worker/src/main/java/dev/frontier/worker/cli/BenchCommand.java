@@ -20,8 +20,8 @@ public final class BenchCommand implements Command {
         return """
                 usage: frontier-worker bench [--model FILE.frir] [--threads 1,2] [--repeat 30] [--min-repeat-ms 20]
                                              [--warmup-ms 1000] [--rounds 3] [--json]
-                  Batch-1 latency of PyTorch (DJL) dense, Frontier dense compiled, and Frontier pattern+connectivity
-                  at 4x and 8x on the 3x3 convolutions; per-layer GFLOP/s and % of the measured FMA peak. The model
+                  Batch-1 latency of PyTorch (DJL) dense, Frontier dense compiled, Frontier pattern+connectivity
+                  at 4x and 8x on the 3x3 convolutions, int8 and int8 + pattern 8x; per-layer GFLOP/s and % of the measured FMA peak. The model
                   defaults to the shipped demo baseline. Measurements are interleaved in --rounds rounds; the speedup
                   is the median over rounds of PyTorch/variant. With --json the last line is one JSON object.""";
     }
@@ -50,7 +50,7 @@ public final class BenchCommand implements Command {
         double peak = PeakFlops.measure();
         System.out.printf(Locale.ROOT, "[bench] peak %.1f GFLOP/s per core; model %s, %d dense MACs%n", peak,
                 g.metadata().getOrDefault("arch", "?"), g.totalMacs());
-        List<Bench.Variant> variants = Bench.defaultVariants(g);
+        List<Bench.Variant> variants = Bench.defaultVariants(g, System.out);
         LatencyProtocol.Options o = new LatencyProtocol.Options(300, warmupMs, repeat, minRepeatMs);
         List<Bench.Row> rows = Bench.run(g, variants, threads, o, peak, Math.max(1, rounds), System.out);
 

@@ -27,7 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  * else: {@link #fromBytes} gives the exact plan that is evaluated and timed.
  */
 public final class Artifact {
-    public static final int VERSION = 1;
+    /**
+     * 2 added the int8 convolution ops (conv-int8-dense, conv-int8-sparse); every other op is encoded as
+     * in 1, so version 1 files still load. A runtime that reads only 1 rejects 2 with a clear message.
+     */
+    public static final int VERSION = 2;
+    static final int OLDEST_READABLE = 1;
     public static final String EXTENSION = ".fart";
     private static final byte[] MAGIC = "FART".getBytes(StandardCharsets.US_ASCII);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -104,9 +109,9 @@ public final class Artifact {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         in.position(MAGIC.length);
         int version = in.getInt();
-        if (version != VERSION) {
+        if (version < OLDEST_READABLE || version > VERSION) {
             throw new InvalidModelException("artifact version " + version + " is not supported (this runtime reads "
-                    + VERSION + ")");
+                    + OLDEST_READABLE + " to " + VERSION + "; recompile the model with this runtime's compile command)");
         }
         return in;
     }

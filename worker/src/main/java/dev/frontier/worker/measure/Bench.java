@@ -6,7 +6,10 @@ import dev.frontier.worker.compile.Executor;
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.compile.Tuner;
 import dev.frontier.worker.compile.op.Op;
+import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.Compressor;
+import dev.frontier.worker.data.Dataset;
+import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.ModelFile;
 import dev.frontier.worker.model.Zoo;
@@ -51,18 +54,58 @@ public final class Bench {
         return Zoo.vgg(42, 10);
     }
 
-    /** Dense plus pattern+connectivity at 4x and 8x on the 3x3 convolutions (compress package). */
-    public static List<Variant> defaultVariants(Graph g) {
+    static final String INT8 = "{\"default\":{\"quantize\":{\"bits\":8,\"scheme\":\"symmetric\"}}}";
+    static final int CALIBRATION_IMAGES = 256;
+
+    /**
+     * Dense; pattern+connectivity at 4x and 8x on the 3x3 convolutions; int8 (every conv and linear layer,
+     * symmetric per channel); int8 + pattern 8x. All made by the compress package, without fine-tuning
+     * (timing only). The int8 variants get their activation scales calibrated on Fashion-MNIST training
+     * images when the dataset is installed and fits the model; otherwise their activations are
+     * quantized per call from their range (a little slower), which the log says.
+     */
+    public static List<Variant> defaultVariants(Graph g, PrintStream log) {
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("frontier-dense", g));
         for (double factor : new double[] {4, 8}) {
-            double connectivity = 1 - 9.0 / 4.0 / factor;
-            String cfg = String.format(Locale.ROOT,
-                    "{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":%.5f}}}", connectivity);
             v.add(new Variant(String.format(Locale.ROOT, "frontier-pattern+connectivity-%.0fx", factor),
-                    Compressor.compress(g, cfg).graph()));
+                    Compressor.compress(g, patternConfig(factor, null)).graph()));
         }
+        List<float[]> images = calibrationImages(g, log);
+        v.add(new Variant("frontier-int8", calibrate(Compressor.compress(g, INT8).graph(), images)));
+        v.add(new Variant("frontier-int8+pattern-8x", calibrate(Compressor.compress(g, patternConfig(8,
+                "{\"bits\":8,\"scheme\":\"symmetric\"}")).graph(), images)));
         return v;
+    }
+
+    private static String patternConfig(double factor, String quantize) {
+        double connectivity = 1 - 9.0 / 4.0 / factor;
+        return String.format(Locale.ROOT,
+                "{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":%.5f}%s}}",
+                connectivity, quantize == null ? "" : ",\"quantize\":" + quantize);
+    }
+
+    private static List<float[]> calibrationImages(Graph g, PrintStream log) {
+        try {
+            Dataset train = Datasets.fashionMnist().train();
+            if (train.inputShape().equals(g.inputShape())) {
+                List<float[]> images = new ArrayList<>();
+                for (int i = 0; i < Math.min(CALIBRATION_IMAGES, train.size()); i++) {
+                    images.add(train.image(i));
+                }
+                return images;
+            }
+            log.println("[bench] note: model input " + g.inputShape() + " is not Fashion-MNIST's; int8 activations "
+                    + "are quantized per call");
+        } catch (RuntimeException e) {
+            log.println("[bench] note: no Fashion-MNIST for int8 calibration (" + e.getMessage()
+                    + "); int8 activations are quantized per call");
+        }
+        return List.of();
+    }
+
+    private static Graph calibrate(Graph g, List<float[]> images) {
+        return images.isEmpty() ? g : ActivationCalibrator.maxAbs().calibrate(g, images);
     }
 
     /**

@@ -40,6 +40,34 @@ class ArtifactTest {
         }
     }
 
+    /** Version 1 (before the int8 conv ops) encoded every other op as today: such files still load. */
+    @Test
+    void versionOneArtifactsStillLoadAndUnknownVersionsAreRejected() {
+        Graph g = VariantMaker.patternConnectivity(Zoo.vgg(1, 10), 8, 8);
+        byte[] bytes = Artifact.toBytes(FrontierCompiler.compile(g, FrontierCompiler.Options.untuned()));
+        assertThat(java.nio.ByteBuffer.wrap(bytes, 4, 4).getInt()).isEqualTo(Artifact.VERSION);
+        Plan v1 = Artifact.fromBytes(withVersion(bytes, 1));
+        float[] x = TestGraphs.input(g, 3);
+        try (Executor a = new Executor(Artifact.fromBytes(bytes), 1, false); Executor b = new Executor(v1, 1, false)) {
+            assertThat(b.run(x)).isEqualTo(a.run(x));
+        }
+        for (int bad : new int[] {0, Artifact.VERSION + 1}) {
+            assertThatThrownBy(() -> Artifact.fromBytes(withVersion(bytes, bad))).isInstanceOf(InvalidModelException.class)
+                    .hasMessageContaining("artifact version " + bad + " is not supported")
+                    .hasMessageContaining("recompile");
+        }
+    }
+
+    /** The same artifact re-labelled with another format version (checksum recomputed). */
+    static byte[] withVersion(byte[] bytes, int version) {
+        byte[] b = bytes.clone();
+        java.nio.ByteBuffer.wrap(b).putInt(4, version);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 0, b.length - 8);
+        java.nio.ByteBuffer.wrap(b).putLong(b.length - 8, crc.getValue());
+        return b;
+    }
+
     @Test
     void corruptOrForeignBytesAreRejected() {
         byte[] bytes = Artifact.toBytes(FrontierCompiler.compile(Zoo.lenet5(1, 10), FrontierCompiler.Options.untuned()));

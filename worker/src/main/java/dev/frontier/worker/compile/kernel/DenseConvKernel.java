@@ -51,14 +51,25 @@ public final class DenseConvKernel {
 
     /** w is [cout][cin][K] (canonical); result is [block][cin][K][ocb]. */
     public static float[] pack(float[] w, int cout, int cin, int k2, int ocb) {
+        int[] src = packIndex(cout, cin, k2, ocb);
+        float[] p = new float[src.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = src[i] < 0 ? 0f : w[src[i]];
+        }
+        return p;
+    }
+
+    /** For every packed position, the canonical [cout][cin][K] index it takes, or -1 past cout. */
+    static int[] packIndex(int cout, int cin, int k2, int ocb) {
         int blocks = (cout + ocb - 1) / ocb;
-        float[] p = new float[blocks * cin * k2 * ocb];
+        int[] p = new int[blocks * cin * k2 * ocb];
+        java.util.Arrays.fill(p, -1);
         for (int oc = 0; oc < cout; oc++) {
             int b = oc / ocb;
             int j = oc % ocb;
             for (int ic = 0; ic < cin; ic++) {
                 for (int t = 0; t < k2; t++) {
-                    p[((b * cin + ic) * k2 + t) * ocb + j] = w[(oc * cin + ic) * k2 + t];
+                    p[((b * cin + ic) * k2 + t) * ocb + j] = (oc * cin + ic) * k2 + t;
                 }
             }
         }

@@ -19,31 +19,17 @@ public final class ConvOps {
     }
 
     /** Dense "same" stride-1 convolution; weights canonical [cout][cin][k*k], packed per variant at bind. */
-    public static final class Dense extends Op {
+    public static final class Dense extends SameConvOp {
         public static final String KIND = "conv-dense";
-        final int cin;
-        final int cout;
-        final int k;
-        final int pad;
         final float[] w;
-        final float[] bias;
 
         public Dense(Header h, int cin, int cout, int k, int pad, float[] w, float[] bias) {
-            super(h);
-            this.cin = cin;
-            this.cout = cout;
-            this.k = k;
-            this.pad = pad;
+            super(h, cin, cout, k, pad, bias);
             this.w = w;
-            this.bias = bias;
         }
 
         public String kind() {
             return KIND;
-        }
-
-        public int ringNeeded() {
-            return pad;
         }
 
         public String format() {
@@ -56,18 +42,6 @@ public final class ConvOps {
 
         protected int defaultVariant() {
             return 82;
-        }
-
-        public boolean fusesActivation() {
-            return true;
-        }
-
-        public long macs() {
-            return (long) cout * cin * k * k * outShape().h() * outShape().w();
-        }
-
-        public String signature() {
-            return KIND + ":" + cin + "->" + cout + ":k" + k + ":" + outShape().h() + "x" + outShape().w();
         }
 
         public Step bind(Bindings b, boolean scalar) {
@@ -231,6 +205,17 @@ public final class ConvOps {
             checkSameGeometry(li, lo, name());
             float[] in = b.buffer(inputs().get(0));
             float[] out = b.buffer(output());
+            SparseConvKernel.Bound bound = bound(li, lo, bias, act());
+            int v = variant();
+            if (scalar) {
+                return step(cout, (f, t) -> SparseConvKernel.scalar(in, out, bound, f, t));
+            }
+            SparseConvKernel.Entries e = SparseConvKernel.expand(bound);
+            return step(cout, (f, t) -> SparseConvKernel.vector(in, out, bound, e, v, f, t));
+        }
+
+        /** The load-time form of this format over concrete layouts (tap offsets, per-kernel input offsets). */
+        SparseConvKernel.Bound bound(Layout li, Layout lo, float[] bias, int act) {
             int[][] taps = new int[patterns.length][];
             for (int p = 0; p < patterns.length; p++) {
                 taps[p] = SparseConvKernel.tapsOf(patterns[p], k, pad, lo.rowStride());
@@ -246,14 +231,8 @@ public final class ConvOps {
                     wi += nt;
                 }
             }
-            SparseConvKernel.Bound bound = new SparseConvKernel.Bound(order, ocGroups, groupPattern, groupKernels,
-                    icOff, kw, weights, taps, bias, act(), lo);
-            int v = variant();
-            if (scalar) {
-                return step(cout, (f, t) -> SparseConvKernel.scalar(in, out, bound, f, t));
-            }
-            SparseConvKernel.Entries e = SparseConvKernel.expand(bound);
-            return step(cout, (f, t) -> SparseConvKernel.vector(in, out, bound, e, v, f, t));
+            return new SparseConvKernel.Bound(order, ocGroups, groupPattern, groupKernels, icOff, kw, weights, taps,
+                    bias, act, lo);
         }
 
         protected void writeBody(Bin.Out o) {

@@ -8,6 +8,7 @@ import dev.frontier.worker.compile.kernel.Vec;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
 import dev.frontier.worker.model.Node;
+import dev.frontier.worker.model.QuantizedTensor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,12 @@ public final class Lowering {
     private static Op conv(Graph g, Node n, Op.Header h, Layer.Conv2d c) {
         float[] w = g.param(n.weightName()).data().clone();
         float[] b = bias(g, n, c.bias(), c.outChannels());
-        return switch (FormatSelector.conv(g, n)) {
+        FormatSelector.Format format = FormatSelector.conv(g, n);
+        QuantizedTensor q = g.quantized(n.weightName());
+        if (FormatSelector.isIntegerKernelable(q) && format != FormatSelector.Format.DIRECT) {
+            return QuantizeInt8.conv(g, n, h, c, q, b, format == FormatSelector.Format.SPARSE_CONV);
+        }
+        return switch (format) {
             case DENSE -> new ConvOps.Dense(h, c.inChannels(), c.outChannels(), c.kernelH(), c.padding(), w, b);
             case SPARSE_CONV -> PackPatternWeights.pack(h, c.inChannels(), c.outChannels(), c.kernelH(), c.padding(), w,
                     b, g.mask(n.weightName()));
