@@ -47,10 +47,11 @@ class Workflow implements TaskEvents {
     }
 
     @Override
-    public void leased(TaskKind kind, UUID trialId) {
+    public void leased(TaskKind kind, List<UUID> trialIds) {
+        // a trial measured on several devices is leased once per device: only the first lease moves it
         switch (kind) {
-            case BUILD -> trials.moveIf(trialId, TrialState.QUEUED, TrialState.BUILDING);
-            case MEASURE -> trials.moveIf(trialId, TrialState.BUILT, TrialState.MEASURING);
+            case BUILD -> trials.moveAll(trialIds, TrialState.QUEUED, TrialState.BUILDING);
+            case MEASURE -> trials.moveAll(trialIds, TrialState.BUILT, TrialState.MEASURING);
             default -> { }
         }
     }
@@ -99,14 +100,13 @@ class Workflow implements TaskEvents {
                 }
             }
             case BUILD -> {
-                if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing
-                trials.built(task.trialId(), result, artifactSha256);
+                if (!trials.built(task.trialId(), result, artifactSha256)) return; // cancelled meanwhile: keep nothing
                 tasks.enqueueMeasures(task.jobId(), task.trialId(), devices(task.jobId()));
             }
             case MEASURE -> {
                 if (trials.state(task.trialId()).isFinal()) return;
                 long measured = trials.measured(task.trialId(), task.deviceId(), result);
-                if (measured >= devices(task.jobId()).size()) trials.moveTo(task.trialId(), TrialState.DONE);
+                if (measured >= devices(task.jobId()).size()) trials.finish(task.trialId(), TrialState.DONE);
             }
         }
     }

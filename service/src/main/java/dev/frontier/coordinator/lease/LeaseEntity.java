@@ -11,7 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * One grant of a task to a worker. Kept after it ends so a late or repeated report can be told
+ * One grant of a task to a worker (heartbeats and completions change it in SQL, see {@link LeaseReports}). Kept after it ends so a late or repeated report can be told
  * apart: a repeat of a completed lease is answered idempotently, an expired one with 409.
  */
 @Entity
@@ -38,21 +38,7 @@ class LeaseEntity {
     }
 
     boolean expired(Instant now) {
-        return state == LeaseState.EXPIRED || (state == LeaseState.ACTIVE && expiresAt.isBefore(now));
-    }
-
-    void heartbeat(Instant expiresAt, Double progress, String message) {
-        this.expiresAt = expiresAt;
-        if (progress != null) this.progress = progress;
-        if (message != null) this.message = message;
-    }
-
-    void complete(String result, String artifactSha256) {
-        this.state = LeaseState.COMPLETED;
-        this.result = result;
-        this.artifactSha256 = artifactSha256;
-        this.progress = 1.0;
-        this.finishedAt = Instant.now();
+        return LeaseReports.expired(state, expiresAt, now);
     }
 
     void fail(String reason) {

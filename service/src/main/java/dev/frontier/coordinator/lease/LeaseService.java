@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.frontier.coordinator.api.model.Lease;
 import dev.frontier.coordinator.api.model.LeaseStatus;
 import dev.frontier.coordinator.api.model.Role;
+import dev.frontier.coordinator.lease.LeaseReports.LockedLease;
 import dev.frontier.coordinator.system.ApiException;
 import dev.frontier.coordinator.system.FrontierProperties;
 import dev.frontier.coordinator.system.Json;
@@ -37,11 +38,13 @@ public class LeaseService {
     private final LeaseRepository leases;
     private final TaskEvents events;
     private final TaskSignal signal;
+    private final LeaseReports reports;
     private final Duration ttl;
 
     LeaseService(TaskQueue queue, TaskRepository tasks, LeaseRepository leases, TaskEvents events, TaskSignal signal,
-            FrontierProperties props) {
+            LeaseReports reports, FrontierProperties props) {
         this.queue = queue;
+        this.reports = reports;
         this.tasks = tasks;
         this.leases = leases;
         this.events = events;
@@ -57,10 +60,12 @@ public class LeaseService {
         for (TaskKind kind : kinds(worker, roles)) {
             int want = max - granted.size();
             if (want <= 0) break;
+            List<UUID> trialIds = new ArrayList<>();
             for (TaskQueue.Claimed c : queue.claim(kind, worker.deviceId(), worker.id(), want, expiresAt)) {
-                if (c.trialId() != null) events.leased(c.kind(), c.trialId());
+                if (c.trialId() != null) trialIds.add(c.trialId());
                 granted.add(toDto(c));
             }
+            if (!trialIds.isEmpty()) events.leased(kind, trialIds);
         }
         return granted;
     }
@@ -71,34 +76,31 @@ public class LeaseService {
 
     @Transactional
     public LeaseStatus heartbeat(UUID leaseId, UUID workerId, Double progress, String message) {
-        LeaseEntity lease = ownedActive(leaseId, workerId);
+        LockedLease lease = lockOwned(leaseId, workerId);
+        requireActive(lease.id(), lease.state(), lease.expired(Instant.now()));
         Instant expiresAt = Instant.now().plus(ttl);
-        lease.heartbeat(expiresAt, progress, message);
-        tasks.findById(lease.getTaskId()).ifPresent(t -> t.extend(expiresAt));
-        return status(lease, null);
+        reports.heartbeat(lease, expiresAt, progress, message);
+        return status(lease.id(), LeaseState.ACTIVE, null, expiresAt);
     }
 
     @Transactional
     public LeaseStatus complete(UUID leaseId, UUID workerId, Map<String, Object> result, String artifactSha256) {
-        LeaseEntity lease = owned(leaseId, workerId);
-        if (lease.getState() == LeaseState.COMPLETED) {
+        LockedLease lease = lockOwned(leaseId, workerId);
+        if (lease.state() == LeaseState.COMPLETED) {
             // a repeated report (e.g. the worker retried after a lost response) changes nothing
-            if (Objects.equals(Json.readMap(lease.getResult()), result) && Objects.equals(lease.getArtifactSha256(), artifactSha256)) {
-                return status(lease, task(lease).getState());
+            if (Objects.equals(Json.readMap(lease.result()), result) && Objects.equals(lease.artifactSha256(), artifactSha256)) {
+                return status(lease, lease.taskState());
             }
             throw ApiException.conflict("lease " + leaseId + " was already completed with a different result");
         }
-        requireActive(lease);
-        TaskEntity task = task(lease);
-        if (task.getState() == TaskState.CANCELLED) {
-            lease.complete(Json.write(result), artifactSha256);
-            return status(lease, task.getState());
+        requireActive(lease.id(), lease.state(), lease.expired(Instant.now()));
+        if (lease.taskState() != TaskState.CANCELLED) events.validate(lease.task().kind(), result, artifactSha256);
+        // the task moves to DONE only if it is still this lease's; a job cancelled meanwhile just records the report
+        if (!reports.complete(lease, Json.write(result), artifactSha256)) {
+            return status(lease, reports.taskState(lease.task().id()));
         }
-        events.validate(task.getKind(), result, artifactSha256);
-        lease.complete(Json.write(result), artifactSha256);
-        task.done();
-        events.completed(task.record(), result, artifactSha256);
-        return status(lease, task.getState());
+        events.completed(lease.task(), result, artifactSha256);
+        return status(lease, TaskState.DONE);
     }
 
     @Transactional
@@ -142,23 +144,29 @@ public class LeaseService {
         }
     }
 
-    private LeaseEntity owned(UUID leaseId, UUID workerId) {
-        LeaseEntity lease = leases.lockById(leaseId).orElseThrow(() -> ApiException.notFound("lease", leaseId));
-        if (!lease.getWorkerId().equals(workerId)) {
-            throw ApiException.conflict("lease " + leaseId + " belongs to another worker");
-        }
+    private LockedLease lockOwned(UUID leaseId, UUID workerId) {
+        LockedLease lease = reports.lock(leaseId).orElseThrow(() -> ApiException.notFound("lease", leaseId));
+        requireOwner(leaseId, lease.workerId(), workerId);
         return lease;
     }
 
-    private LeaseEntity ownedActive(UUID leaseId, UUID workerId) {
-        LeaseEntity lease = owned(leaseId, workerId);
-        requireActive(lease);
+    private static void requireOwner(UUID leaseId, UUID owner, UUID workerId) {
+        if (!owner.equals(workerId)) throw ApiException.conflict("lease " + leaseId + " belongs to another worker");
+    }
+
+    private LeaseEntity owned(UUID leaseId, UUID workerId) {
+        LeaseEntity lease = leases.lockById(leaseId).orElseThrow(() -> ApiException.notFound("lease", leaseId));
+        requireOwner(leaseId, lease.getWorkerId(), workerId);
         return lease;
     }
 
     private static void requireActive(LeaseEntity lease) {
-        if (lease.expired(Instant.now())) throw ApiException.conflict("lease " + lease.getId() + " has expired");
-        if (lease.getState() != LeaseState.ACTIVE) throw ApiException.conflict("lease " + lease.getId() + " is " + lease.getState());
+        requireActive(lease.getId(), lease.getState(), lease.expired(Instant.now()));
+    }
+
+    private static void requireActive(UUID leaseId, LeaseState state, boolean expired) {
+        if (expired) throw ApiException.conflict("lease " + leaseId + " has expired");
+        if (state != LeaseState.ACTIVE) throw ApiException.conflict("lease " + leaseId + " is " + state);
     }
 
     private TaskEntity task(LeaseEntity lease) {
@@ -185,9 +193,18 @@ public class LeaseService {
     }
 
     private static LeaseStatus status(LeaseEntity lease, TaskState taskState) {
-        return new LeaseStatus(lease.getId(), dev.frontier.coordinator.api.model.LeaseState.valueOf(lease.getState().name()))
+        return status(lease.getId(), lease.getState(), taskState, lease.getExpiresAt());
+    }
+
+    /** A completed lease as the report left it (its expiry is the last one granted). */
+    private static LeaseStatus status(LockedLease lease, TaskState taskState) {
+        return status(lease.id(), LeaseState.COMPLETED, taskState, lease.expiresAt());
+    }
+
+    private static LeaseStatus status(UUID leaseId, LeaseState state, TaskState taskState, Instant expiresAt) {
+        return new LeaseStatus(leaseId, dev.frontier.coordinator.api.model.LeaseState.valueOf(state.name()))
                 .taskState(taskState == null ? null : taskState.name())
-                .expiresAt(Times.utc(lease.getExpiresAt()));
+                .expiresAt(Times.utc(expiresAt));
     }
 
     private static Lease toDto(TaskQueue.Claimed c) {

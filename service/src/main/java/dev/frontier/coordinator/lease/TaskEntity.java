@@ -52,12 +52,6 @@ class TaskEntity {
         this.updatedAt = createdAt;
     }
 
-    void done() {
-        state = TaskState.DONE;
-        leaseExpiresAt = null;
-        updatedAt = Instant.now();
-    }
-
     /** Back to the queue; the attempt was already counted when it was leased. */
     void requeue(String error) {
         state = TaskState.QUEUED;
@@ -72,11 +66,6 @@ class TaskEntity {
         state = TaskState.FAILED;
         leaseExpiresAt = null;
         lastError = error;
-        updatedAt = Instant.now();
-    }
-
-    void extend(Instant expiresAt) {
-        leaseExpiresAt = expiresAt;
         updatedAt = Instant.now();
     }
 

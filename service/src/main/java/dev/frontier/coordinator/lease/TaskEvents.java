@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.lease;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,7 +11,8 @@ import java.util.UUID;
  */
 public interface TaskEvents {
 
-    void leased(TaskKind kind, UUID trialId);
+    /** The trials of tasks of one kind just claimed together (one call per claim statement). */
+    void leased(TaskKind kind, List<UUID> trialIds);
 
     /** Throws a 422 ApiException when a completion report does not have the shape its kind needs. */
     void validate(TaskKind kind, Map<String, Object> result, String artifactSha256);

@@ -19,8 +19,8 @@ class TaskQueue {
             WITH picked AS (
                 SELECT id FROM task
                 WHERE state = 'QUEUED' AND kind = ? AND %s
-                ORDER BY id
-                LIMIT ?
+                ORDER BY kind, device_id, id
+                LIMIT %d
                 FOR UPDATE SKIP LOCKED
             ), claimed AS (
                 UPDATE task t
@@ -43,6 +43,9 @@ class TaskQueue {
             LEFT JOIN dataset d ON d.name = m.dataset_name
             ORDER BY c.id
             """;
+    // ORDER BY kind, device_id, id is ORDER BY id here (both are fixed by the WHERE clause), spelled as the columns of
+    // task_claim_idx: with "device_id IS NULL" PostgreSQL does not treat the index as ordered by id and would read (and
+    // sort) the whole queue, or walk the primary key through the whole history, before the LIMIT applies
     private static final String ANY_DEVICE = "device_id IS NULL";
     // measurements are exclusive per device: nothing is handed out while one is running there
     private static final String ON_DEVICE = "device_id = ? AND NOT EXISTS (SELECT 1 FROM task x "
@@ -64,9 +67,24 @@ class TaskQueue {
         if (kind == TaskKind.MEASURE) {
             // serialise measurement claims per device so two agents of one device cannot both start one
             jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))::text", String.class, "measure:" + deviceId);
-            return jdbc.query(CLAIM.formatted(ON_DEVICE), this::row, kind.name(), deviceId, deviceId, 1, workerId, expires, workerId);
+            return jdbc.query(CLAIM.formatted(ON_DEVICE, 1), this::row, kind.name(), deviceId, deviceId, workerId, expires, workerId);
         }
-        return jdbc.query(CLAIM.formatted(ANY_DEVICE), this::row, kind.name(), max, workerId, expires, workerId);
+        return jdbc.query(CLAIM.formatted(ANY_DEVICE, Math.max(1, max)), this::row, kind.name(), workerId, expires, workerId);
+    }
+
+    /** Queues one task of {@code kind} per device for a trial, in one statement. */
+    void enqueuePerDevice(TaskKind kind, UUID jobId, UUID trialId, List<UUID> deviceIds, int maxAttempts) {
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("INSERT INTO task (kind, state, job_id, trial_id, device_id, attempts, max_attempts, created_at, updated_at) "
+                + "SELECT ?, 'QUEUED', ?, ?, d, 0, ?, ?, ? FROM unnest(?) AS d", ps -> {
+                    ps.setString(1, kind.name());
+                    ps.setObject(2, jobId);
+                    ps.setObject(3, trialId);
+                    ps.setInt(4, maxAttempts);
+                    ps.setTimestamp(5, now);
+                    ps.setTimestamp(6, now);
+                    ps.setArray(7, ps.getConnection().createArrayOf("uuid", deviceIds.toArray()));
+                });
     }
 
     private Claimed row(java.sql.ResultSet rs, int i) throws java.sql.SQLException {

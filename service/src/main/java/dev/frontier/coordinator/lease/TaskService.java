@@ -15,11 +15,13 @@ import dev.frontier.coordinator.system.FrontierProperties;
 @Service
 public class TaskService {
     private final TaskRepository tasks;
+    private final TaskQueue queue;
     private final TaskSignal signal;
     private final int maxAttempts;
 
-    TaskService(TaskRepository tasks, TaskSignal signal, FrontierProperties props) {
+    TaskService(TaskRepository tasks, TaskQueue queue, TaskSignal signal, FrontierProperties props) {
         this.tasks = tasks;
+        this.queue = queue;
         this.signal = signal;
         this.maxAttempts = props.lease().maxAttempts();
     }
@@ -42,9 +44,7 @@ public class TaskService {
 
     @Transactional
     public void enqueueMeasures(UUID jobId, UUID trialId, Collection<UUID> deviceIds) {
-        List<TaskEntity> batch = new ArrayList<>();
-        for (UUID deviceId : deviceIds) batch.add(new TaskEntity(TaskKind.MEASURE, jobId, trialId, null, deviceId, maxAttempts));
-        tasks.saveAll(batch);
+        queue.enqueuePerDevice(TaskKind.MEASURE, jobId, trialId, List.copyOf(deviceIds), maxAttempts);
         signal.wakeAfterCommit();
     }
 

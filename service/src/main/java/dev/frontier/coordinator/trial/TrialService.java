@@ -27,10 +27,12 @@ public class TrialService {
     private static final Set<String> SORTABLE = Set.of("seq", "accuracy", "sizeBytes", "createdAt", "state");
     private final TrialRepository trials;
     private final MeasurementRepository measurements;
+    private final TrialMoves moves;
 
-    TrialService(TrialRepository trials, MeasurementRepository measurements) {
+    TrialService(TrialRepository trials, MeasurementRepository measurements, TrialMoves moves) {
         this.trials = trials;
         this.measurements = measurements;
+        this.moves = moves;
     }
 
     public record NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
@@ -60,10 +62,24 @@ public class TrialService {
         return true;
     }
 
+    /** Moves those of the trials that are in {@code from} (several tasks may race to the same move); one statement. */
     @Transactional
-    public void built(UUID trialId, Map<String, Object> metrics, String artifactSha256) {
+    public int moveAll(List<UUID> trialIds, TrialState from, TrialState next) {
+        return moves.moveAll(trialIds, from, next);
+    }
+
+    /** Stores the build result (trial -> BUILT); false when the trial was finished meanwhile and keeps nothing. */
+    @Transactional
+    public boolean built(UUID trialId, Map<String, Object> metrics, String artifactSha256) {
         Double size = Json.number(metrics, "sizeBytes");
-        find(trialId).built(Json.write(metrics), Json.number(metrics, "accuracy"), size == null ? null : size.longValue(), artifactSha256);
+        return moves.built(trialId, Json.write(metrics), Json.number(metrics, "accuracy"), size == null ? null : size.longValue(),
+                artifactSha256);
+    }
+
+    /** Moves the trial to a final state unless it already is in one (then false). */
+    @Transactional
+    public boolean finish(UUID trialId, TrialState next) {
+        return moves.finish(trialId, next);
     }
 
     /** Stores one device's latency; returns how many devices have measured the trial so far. */

@@ -34,6 +34,13 @@ public enum TrialState {
         return NEXT.get(this).isEmpty();
     }
 
+    /** Every state the table allows to move to {@code next}: the guard of a set-based UPDATE. */
+    public static Set<TrialState> sourcesOf(TrialState next) {
+        Set<TrialState> sources = EnumSet.noneOf(TrialState.class);
+        for (TrialState s : values()) if (s.canMoveTo(next)) sources.add(s);
+        return sources;
+    }
+
     public static Set<TrialState> unfinished() {
         return EnumSet.of(QUEUED, BUILDING, BUILT, MEASURING);
     }

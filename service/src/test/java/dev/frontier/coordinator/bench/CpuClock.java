@@ -19,7 +19,12 @@ final class CpuClock {
     }
 
     static long treeCpuMillis() {
-        long self = ProcessHandle.current().pid();
+        return treeCpuMillis(ProcessHandle.current().pid());
+    }
+
+    /** CPU time of process {@code root} and its descendants (e.g. a PostgreSQL postmaster and its backends). */
+    static long treeCpuMillis(long root) {
+        long self = root;
         Map<Long, Long> parent = new HashMap<>();
         Map<Long, Long> ticks = new HashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {

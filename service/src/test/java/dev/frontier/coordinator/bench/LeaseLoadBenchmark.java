@@ -1,9 +1,5 @@
 package dev.frontier.coordinator.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +34,20 @@ public final class LeaseLoadBenchmark {
         int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
         int[] trialLevels = ints(arg(args, "--trials", "1000,100000"));
         Path dataDir = Files.createTempDirectory("frontier-bench");
-        ConfigurableApplicationContext ctx = SpringApplication.run(FrontierApplication.class,
-                "--server.port=0", "--frontier.data-dir=" + dataDir, "--logging.level.root=WARN",
-                "--logging.structured.format.console=", "--spring.main.banner-mode=off");
+        List<String> springArgs = new ArrayList<>(List.of("--server.port=0", "--frontier.data-dir=" + dataDir,
+                "--logging.level.root=WARN", "--logging.structured.format.console=", "--spring.main.banner-mode=off"));
+        String url = arg(args, "--database-url", null);
+        if (url != null) {
+            // an existing local PostgreSQL (e.g. one started with pg_stat_statements for profiling) instead of the embedded one
+            springArgs.add("--spring.datasource.url=" + url);
+            springArgs.add("--spring.datasource.username=" + arg(args, "--database-user", "postgres"));
+            springArgs.add("--spring.datasource.password=" + arg(args, "--database-password", ""));
+        }
+        ConfigurableApplicationContext ctx = SpringApplication.run(FrontierApplication.class, springArgs.toArray(String[]::new));
         try {
             int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
-            new LeaseLoadBenchmark(ctx.getBean(JdbcTemplate.class), port).run(workerCounts, seconds, trialLevels, args);
+            JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+            new LeaseLoadBenchmark(jdbc, port, postmasterPid(jdbc)).run(workerCounts, seconds, trialLevels, args);
         } finally {
             ctx.close();
         }
@@ -51,16 +55,29 @@ public final class LeaseLoadBenchmark {
     }
 
     private final JdbcTemplate jdbc;
-    private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
+    private final long postgresPid;
+    private final LoopbackHttp setupHttp;
     private UUID jobId;
     private String sha;
     private int seq = 1_000_000_000; // work trials; history trials count up from 0 below them
     private int historySeq;
 
-    private LeaseLoadBenchmark(JdbcTemplate jdbc, int port) {
+    /** The embedded server's postmaster (first line of its pid file); its backends are its children. */
+    private static long postmasterPid(JdbcTemplate jdbc) throws java.io.IOException {
+        Path dir = Path.of(jdbc.queryForObject("SHOW data_directory", String.class));
+        return Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
+    }
+
+    private LeaseLoadBenchmark(JdbcTemplate jdbc, int port, long postgresPid) {
         this.jdbc = jdbc;
-        this.base = "http://localhost:" + port + "/api/v1";
+        this.postgresPid = postgresPid;
+        this.port = port;
+        this.setupHttp = http();
+    }
+
+    private LoopbackHttp http() {
+        return new LoopbackHttp("127.0.0.1", port, LoopbackHttp.envToken());
     }
 
     private void run(int[] workerCounts, int seconds, int[] trialLevels, String[] args) throws Exception {
@@ -81,11 +98,11 @@ public final class LeaseLoadBenchmark {
         int start = queue(Math.max(1500, warmup * 300));
         cycles(workers.subList(0, Math.min(8, workers.size())), warmup);
         dropFrom(start);
-        double rate = 100;
+        double rate = 600; // queue sizing only: enough work for the goal rate, grown with the fastest rate seen
 
         System.out.println();
-        System.out.println("| trials in table | workers | cycles/s | p50 ms | p99 ms | errors | CPU ms/cycle | bytes/trial |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| trials in table | workers | cycles/s | p50 ms | p99 ms | errors | JVM CPU ms/cycle | PG CPU ms/cycle | bytes/trial |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int level : trialLevels) {
             seedHistory(level);
             for (int n : workerCounts) {
@@ -93,11 +110,14 @@ public final class LeaseLoadBenchmark {
                 int first = queue((int) Math.max(1000, rate * seconds * 2));
                 long rows = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
                 long cpu0 = CpuClock.treeCpuMillis();
+                long pg0 = CpuClock.treeCpuMillis(postgresPid);
                 Result r = cycles(workers.subList(0, n), seconds);
-                double cpuPerCycle = (CpuClock.treeCpuMillis() - cpu0) / Math.max(1.0, r.perSecond * seconds);
+                double cycles = Math.max(1.0, r.perSecond * seconds);
+                double cpuPerCycle = (CpuClock.treeCpuMillis() - cpu0) / cycles;
+                double pgPerCycle = (CpuClock.treeCpuMillis(postgresPid) - pg0) / cycles;
                 rate = Math.max(rate, r.perSecond);
-                System.out.printf("| %,d | %d | %.0f | %.1f | %.1f | %d | %.2f | %.0f |%n", rows, n, r.perSecond, r.p50, r.p99, r.errors,
-                        cpuPerCycle, bytesPerTrial());
+                System.out.printf("| %,d | %d | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.0f |%n", rows, n, r.perSecond, r.p50, r.p99,
+                        r.errors, cpuPerCycle, pgPerCycle, bytesPerTrial());
                 dropFrom(first);
             }
         }
@@ -119,10 +139,10 @@ public final class LeaseLoadBenchmark {
             Thread t = new Thread(() -> {
                 long[] lat = new long[200_000];
                 int k = 0;
-                try {
+                try (LoopbackHttp http = http()) {
                     while (System.nanoTime() < deadline && k < lat.length - 2) {
                         long t0 = System.nanoTime();
-                        JsonNode leases = post("/leases", "{\"workerId\":\"" + w + "\",\"max\":1}").path("leases");
+                        JsonNode leases = post(http, "/leases", "{\"workerId\":\"" + w + "\",\"max\":1}").path("leases");
                         long t1 = System.nanoTime();
                         lat[k++] = t1 - t0;
                         if (leases.isEmpty()) {
@@ -131,7 +151,7 @@ public final class LeaseLoadBenchmark {
                         }
                         String body = "{\"workerId\":\"" + w + "\",\"artifactSha256\":\"" + sha
                                 + "\",\"result\":{\"accuracy\":88.5,\"sizeBytes\":123456,\"params\":1000,\"macs\":20000}}";
-                        post("/leases/" + leases.get(0).path("id").asString() + "/complete", body);
+                        post(http, "/leases/" + leases.get(0).path("id").asString() + "/complete", body);
                         lat[k++] = System.nanoTime() - t1;
                         done.increment();
                     }
@@ -224,22 +244,15 @@ public final class LeaseLoadBenchmark {
     }
 
     private JsonNode post(String path, String json) {
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-            if (json == null) {
-                b.header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString("bench-artifact"));
-            } else {
-                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-            }
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() >= 300) throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
-            return JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return post(setupHttp, path, json);
+    }
+
+    private static JsonNode post(LoopbackHttp http, String path, String json) {
+        LoopbackHttp.Response r = json == null
+                ? http.post("/api/v1" + path, "application/octet-stream", "bench-artifact".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : http.postJson("/api/v1" + path, json);
+        if (r.status() >= 300) throw new IllegalStateException(path + " -> " + r.status() + " " + r.body());
+        return JSON.readTree(r.body());
     }
 
     private static String arg(String[] args, String name, String fallback) {
