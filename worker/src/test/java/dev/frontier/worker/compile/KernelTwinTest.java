@@ -94,6 +94,21 @@ class KernelTwinTest {
         checkAllVariants(net(8, 15, 17, b -> b.depthwise("d", 3, 2, 1)), "depthwise stride 2");
     }
 
+    /** Strided convs run on the polyphase copy of their input: every stride, kernel, padding and ring mix. */
+    @Test
+    void stridedConvAwkwardSizes() {
+        checkAllVariants(net(5, 16, 16, b -> b.conv("c", 7, 3, 2, 1)), "3x3 s2 even input");
+        checkAllVariants(net(3, 7, 81, b -> b.conv("c", 5, 3, 2, 1).relu("r")), "3x3 s2, 41 output columns");
+        checkAllVariants(net(3, 11, 21, b -> b.conv("c", 7, 5, 2, 2)), "5x5 s2 pad 2");
+        checkAllVariants(net(3, 14, 20, b -> b.conv("c", 4, 3, 3, 1)), "3x3 s3");
+        checkAllVariants(net(2, 9, 9, b -> b.conv("c", 3, 3, 2, 0)), "3x3 s2 valid");
+        checkAllVariants(net(4, 9, 13, b -> b.conv("a", 6, 3, 1, 1).conv("p", 5, 1, 2, 0)), "1x1 s2, input ring 1");
+        checkAllVariants(net(4, 10, 11, b -> b.conv("a", 4, 5, 1, 2).conv("s", 6, 3, 2, 1)), "3x3 s2 p1, input ring 2");
+        checkAllVariants(net(6, 10, 35, b -> b.conv("c", 9, 3, 2, 1, 3).relu6("r")), "grouped s2");
+        checkAllVariants(net(8, 17, 19, b -> b.depthwise("d", 5, 2, 2)), "depthwise 5x5 s2");
+        checkAllVariants(net(3, 2, 3, b -> b.conv("c", 2, 3, 2, 1)), "3x3 s2 on 2x3");
+    }
+
     @Test
     void poolsAndAdd() {
         checkAllVariants(net(3, 9, 21, b -> b.conv("c", 5, 3, 1, 1).maxPool("p", 2, 2)), "maxpool 2x2");

@@ -311,8 +311,26 @@ public final class ConvOps {
             if (scalar) {
                 return step(cout, (f, t) -> DirectConvKernel.scalar(in, out, w, bias, g, act, f, t));
             }
-            int[] rel = DirectConvKernel.relativeOffsets(g);
-            return step(cout, (f, t) -> DirectConvKernel.vector(in, out, w, bias, g, rel, act, f, t));
+            if (stride == 1) {
+                int[] rel = DirectConvKernel.relativeOffsets(g);
+                return step(cout, (f, t) -> DirectConvKernel.vector(in, out, w, bias, g, rel, act, f, t));
+            }
+            DirectConvKernel.Phases p = DirectConvKernel.Phases.of(g);
+            float[] phased = new float[p.size()];
+            int[] rel = p.offsets(g);
+            return new Step() {
+                public int units() {
+                    return cout;
+                }
+
+                public void prepare() {
+                    p.fill(in, li, padding, phased);
+                }
+
+                public void run(int f, int t) {
+                    DirectConvKernel.strided(phased, out, w, bias, g, p, rel, act, f, t);
+                }
+            };
         }
 
         protected void writeBody(Bin.Out o) {
