@@ -47,13 +47,16 @@ public final class Replay {
         Double baselineAccuracy = null;
         double baselineSize = 1;
         List<Proposal> round = List.of(new Proposal(Map.of(), 0.0));
+        Oracle job = oracle.newRun();
         while (true) {
             for (Proposal p : round) {
                 int seq = proposed.size();
-                proposed.add(new SearchHistory.Proposed(seq, p.config(), p.fidelity(), p.promotedFrom()));
-                Oracle.Outcome o = oracle.evaluate(p.config(), p.fidelity());
-                TrialResult r = o == null ? new TrialResult(seq, p.config(), p.fidelity(), true, null, null, Map.of())
-                        : new TrialResult(seq, p.config(), p.fidelity(), false, o.accuracy(), o.sizeBytes(),
+                Oracle.Answer answer = job.answer(p.config(), p.fidelity());
+                Map<String, Object> config = answer.config();
+                proposed.add(new SearchHistory.Proposed(seq, config, p.fidelity(), p.promotedFrom()));
+                Oracle.Outcome o = answer.outcome();
+                TrialResult r = o == null ? new TrialResult(seq, config, p.fidelity(), true, null, null, Map.of())
+                        : new TrialResult(seq, config, p.fidelity(), false, o.accuracy(), o.sizeBytes(),
                                 Map.of(DEVICE, o.latencyMs()), o.perLayerMs() == null ? Map.of() : Map.of(DEVICE, o.perLayerMs()));
                 if (seq == 0 && o != null) {
                     baselineAccuracy = o.accuracy();

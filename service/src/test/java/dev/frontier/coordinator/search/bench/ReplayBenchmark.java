@@ -24,7 +24,7 @@ import dev.frontier.coordinator.search.Strategies;
  * <pre>
  * ReplayBenchmark --table trials.json --profile profile.json --target-ms 4 --max-drop 1
  *                 [--trials 150] [--seeds 10] [--in-flight 4] [--fidelity-min F] [--fidelity-max F]
- *                 [--strategies random,grid,nsga2,greedy] [--latency median|layers]
+ *                 [--strategies random,grid,nsga2,greedy] [--latency median|layers] [--replay pool|nearest]
  * ReplayBenchmark --synthetic ...   (the SYNTHETIC test fixture: checks the harness, ranks nothing)
  * </pre>
  */
@@ -66,6 +66,9 @@ public final class ReplayBenchmark {
             ReplayTable table = ReplayTable.load(Path.of(require(a, "table")));
             String latency = a.getOrDefault("latency", "median");
             if (latency.equals("layers")) table = table.withLayerSumLatency();
+            String replay = a.getOrDefault("replay", "pool");
+            if (replay.equals("nearest")) table = table.nearestOnly();
+            else if (!replay.equals("pool")) throw new IllegalArgumentException("--replay is pool or nearest, got " + replay);
             else if (!latency.equals("median")) throw new IllegalArgumentException("--latency is median or layers, got " + latency);
             Map<String, Object> profile = JSON.readValue(Files.readString(Path.of(require(a, "profile"))), LinkedHashMap.class);
             if (profile.get("profile") instanceof Map<?, ?> inner) profile = castMap(inner); // a GET /models/{id} body
@@ -76,9 +79,9 @@ public final class ReplayBenchmark {
             fMax = Double.parseDouble(a.getOrDefault("fidelity-max", String.valueOf(table.maxFidelity())));
             fMin = Double.parseDouble(a.getOrDefault("fidelity-min", String.valueOf(table.minFidelity(fMax))));
             best = table.bestHypervolume(new Replay.Settings(space, target, maxDrop, trials, inFlight, fMin, fMax));
-            System.out.printf(Locale.ROOT, "table %s: %d rows, %d distinct configs, latency %s, best hypervolume %.5f%n",
+            System.out.printf(Locale.ROOT, "table %s: %d rows, %d distinct configs, latency %s, %s replay, best hypervolume %.5f%n",
                     a.get("table"), table.size(), table.distinctConfigs(), latency.equals("layers") ? "sum of per-layer medians"
-                            : "whole-model median", best);
+                            : "whole-model median", replay, best);
         }
         Replay.Settings s = new Replay.Settings(space, target, maxDrop, trials, inFlight, fMin, fMax);
         System.out.printf(Locale.ROOT, "target %.3f ms, max drop %.2f, %d trials, %d seeds, %d in flight, fidelity %.3g..%.3g%n",

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,7 +20,7 @@ import dev.frontier.coordinator.search.SearchSpace;
 /**
  * Recorded trials as an {@link Oracle}. A proposal is answered from the rows of the recorded
  * fidelity nearest to the one asked: the same config, else its nearest neighbour there (fewest
- * differing genes). Rows come from JSON Lines
+ * differing genes); by default each row answers once per replayed job ({@link #newRun}). Rows come from JSON Lines
  * ({@code {"config":{..},"fidelity":1,"accuracy":91.2,"latencyMs":3.4,"sizeBytes":123456}}, a
  * {@code "failed":true} row records a build failure) or straight from the API: a
  * {@code GET /api/v1/jobs/{id}/trials?size=500} page, or a JSON array of such pages or trials.
@@ -32,6 +33,7 @@ public final class ReplayTable implements Oracle {
     }
 
     private final List<Row> rows;
+    private boolean pool = true;
     private Encoding encoding;
     private Map<String, List<Row>> byGenome;
 
@@ -126,20 +128,72 @@ public final class ReplayTable implements Oracle {
         for (Row r : rows) byGenome.computeIfAbsent(Encoding.key(encoding.decode(r.config())), k -> new ArrayList<>()).add(r);
     }
 
-    /**
-     * The row recorded at the fidelity level nearest to the asked one: the same config if it was
-     * recorded there, else its nearest neighbour at that level. A row of another level never
-     * answers, because fidelity moves accuracy more than one gene does (0.01 vs 0.05 epoch of
-     * fine-tuning is often 10 pp), and because then every full-fidelity answer is a row that
-     * {@link #bestHypervolume} counts, so no replay can beat the table's best.
-     */
+    /** Stateless: the row {@link #pick} chooses with nothing excluded. */
     @Override
     public Outcome evaluate(Map<String, Object> config, double fidelity) {
+        return outcome(pick(config, fidelity, Set.of()));
+    }
+
+    @Override
+    public Answer answer(Map<String, Object> config, double fidelity) {
+        Row row = pick(config, fidelity, Set.of());
+        return new Answer(row.config(), outcome(row));
+    }
+
+    /**
+     * Pool replay (the default): within one replayed job each row answers once, while its level
+     * has unused rows. A table recorded by random search is sparse in a space of ~10^10 configs
+     * (a random config's nearest row differs in 5-6 of 8 genes), so without this every one-notch
+     * move of a local strategy (greedy, NSGA-II mutation) lands on the row it came from and the
+     * strategy sees a flat landscape. With it, a replay is a search over the table's trials: the
+     * strategy decides which trial comes next, and it learns the config that trial really had.
+     */
+    @Override
+    public Oracle newRun() {
+        if (!pool) return this;
+        Set<Row> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        ReplayTable table = this;
+        return new Oracle() {
+            @Override
+            public Outcome evaluate(Map<String, Object> config, double fidelity) {
+                return answer(config, fidelity).outcome();
+            }
+
+            @Override
+            public Answer answer(Map<String, Object> config, double fidelity) {
+                Row row = table.pick(config, fidelity, used);
+                if (!row.config().isEmpty()) used.add(row);
+                return new Answer(row.config(), outcome(row));
+            }
+        };
+    }
+
+    /** The same rows, replayed statelessly: a proposal gets its nearest row even if that row answered before. */
+    public ReplayTable nearestOnly() {
+        ReplayTable t = new ReplayTable(rows);
+        t.pool = false;
+        return t;
+    }
+
+    /**
+     * The row recorded at the fidelity level nearest to the asked one and not in {@code used}
+     * (unless all of that level are): the same config if it was recorded there, else its nearest
+     * neighbour at that level. A row of another level never answers, because fidelity moves
+     * accuracy more than one gene does (0.01 vs 0.05 epoch of fine-tuning is often 10 pp), and
+     * because then every full-fidelity answer is a row that {@link #bestHypervolume} counts, so no
+     * replay can beat the table's best.
+     */
+    Row pick(Map<String, Object> config, double fidelity, Set<Row> used) {
         if (encoding == null) throw new IllegalStateException("bind the table to a space first");
         int[] g = encoding.decode(config);
         double level = nearestLevel(config, fidelity);
-        List<Row> same = byGenome.getOrDefault(Encoding.key(g), List.of()).stream().filter(r -> level(r) == level).toList();
-        Row row = !same.isEmpty() ? same.get(0) : nearest(g, level);
+        boolean fresh = rows.stream().anyMatch(r -> level(r) == level && !used.contains(r));
+        List<Row> same = byGenome.getOrDefault(Encoding.key(g), List.of()).stream()
+                .filter(r -> level(r) == level && (!fresh || !used.contains(r))).toList();
+        return !same.isEmpty() ? same.get(0) : nearest(g, level, fresh ? used : Set.of());
+    }
+
+    private static Outcome outcome(Row row) {
         return row.failed() ? null : new Outcome(row.accuracy(), row.latencyMs(), row.sizeBytes(), row.perLayerMs());
     }
 
@@ -158,11 +212,11 @@ public final class ReplayTable implements Oracle {
         return best;
     }
 
-    private Row nearest(int[] g, double level) {
+    private Row nearest(int[] g, double level, Set<Row> used) {
         Row best = null;
         double bestDistance = Double.POSITIVE_INFINITY;
         for (Row r : rows) {
-            if (level(r) != level) continue;
+            if (level(r) != level || used.contains(r)) continue;
             int[] h = encoding.decode(r.config());
             double d = 0;
             for (int i = 0; i < g.length; i++) if (g[i] != h[i]) d += 1 + Math.abs(g[i] - h[i]) * 1e-2;

@@ -70,4 +70,33 @@ class ReplayTableTest {
         assertThat(table.evaluate(recordedLow, 1).accuracy()).isEqualTo(88);
         assertThat(table.evaluate(Map.of(), 1).accuracy()).isEqualTo(90);
     }
+
+    @Test
+    void poolReplayHandsOutEachRowOnceAndReportsTheConfigItReallyHad(@TempDir Path dir) throws Exception {
+        Path lines = dir.resolve("rows.jsonl");
+        Files.writeString(lines, """
+                {"config": {}, "fidelity": 0, "accuracy": 90, "latencyMs": 10, "sizeBytes": 1000}
+                {"config": {"layers": {"fc": {"prune": {"scheme": "unstructured", "rate": 0.5}}}}, "fidelity": 1, "accuracy": 89, "latencyMs": 9, "sizeBytes": 600}
+                {"config": {"layers": {"fc": {"prune": {"scheme": "unstructured", "rate": 0.9}}}}, "fidelity": 1, "accuracy": 80, "latencyMs": 5, "sizeBytes": 200}
+                """);
+        ReplayTable table = ReplayTable.load(lines);
+        table.bind(SearchSpaces.fromProfile(PROFILE, null));
+        Map<String, Object> half = Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.5))));
+        Oracle job = table.newRun();
+        assertThat(job.answer(half, 1).outcome().accuracy()).isEqualTo(89);
+        Oracle.Answer second = job.answer(half, 1);
+        assertThat(second.outcome().accuracy()).isEqualTo(80);
+        assertThat(second.config()).isEqualTo(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.9)))));
+        // the level is used up: rows answer again rather than nothing
+        assertThat(job.answer(half, 1).outcome().accuracy()).isEqualTo(89);
+        // the baseline is not used up, and a new job starts with a full pool
+        assertThat(job.answer(Map.of(), 0).outcome().accuracy()).isEqualTo(90);
+        assertThat(table.newRun().answer(half, 1).outcome().accuracy()).isEqualTo(89);
+
+        ReplayTable nearest = ReplayTable.load(lines).nearestOnly();
+        nearest.bind(SearchSpaces.fromProfile(PROFILE, null));
+        Oracle stateless = nearest.newRun();
+        assertThat(stateless.answer(half, 1).outcome().accuracy()).isEqualTo(89);
+        assertThat(stateless.answer(half, 1).outcome().accuracy()).isEqualTo(89);
+    }
 }
