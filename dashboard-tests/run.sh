@@ -71,7 +71,7 @@ if [ "${DASHBOARD_STATIC_FROM_SOURCE:-0}" = 1 ]; then
 fi
 log "starting coordinator $JAR on port $PORT (data in $DATA_DIR)"
 # plain console logs into the artifacts; a fast search step keeps the fixture job short
-env -u FRONTIER_TOKEN FRONTIER_DATA_DIR="$DATA_DIR" SERVER_PORT="$PORT" FRONTIER_SEARCH_STEP=200ms \
+env -u FRONTIER_TOKEN -u FRONTIER_ADMIN_TOKEN FRONTIER_DATA_DIR="$DATA_DIR" SERVER_PORT="$PORT" FRONTIER_SEARCH_STEP=200ms \
   java -Xmx512m -jar "$JAR" --logging.structured.format.console= "${extra[@]}" >"$ART/coordinator.log" 2>&1 &
 JAVA_PID=$!
 
@@ -84,6 +84,11 @@ for i in $(seq 1 180); do
   sleep 1
 done
 log "coordinator up after ~${i} s"
+# first start: the coordinator generated an admin token and left it (owner-only) in its data dir
+for _ in $(seq 1 60); do [ -s "$DATA_DIR/admin-token" ] && break; sleep 0.5; done
+[ -s "$DATA_DIR/admin-token" ] || { log "the coordinator wrote no $DATA_DIR/admin-token"; exit 1; }
+DASHBOARD_TOKEN="$(cat "$DATA_DIR/admin-token")"
+export DASHBOARD_TOKEN
 
 set +e
 DASHBOARD_BASE_URL="$BASE" node "$HERE/test.mjs"

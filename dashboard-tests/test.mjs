@@ -43,7 +43,9 @@ function checkOrder(values, dir, what) {
 
 console.log(`dashboard tests against ${base}`);
 console.log('seeding UI fixtures through the public API (simulated worker)…');
-const fx = await seed(base, { log: (m) => console.log(`  fixture: ${m}`) });
+// the coordinator under test generated its admin token at first start; run.sh passes it on
+const token = process.env.DASHBOARD_TOKEN || '';
+const fx = await seed(base, { token, log: (m) => console.log(`  fixture: ${m}`) });
 const { api } = fx;
 const trials = (await api.get(`/api/v1/jobs/${fx.jobId}/trials?size=500&sort=seq`)).items;
 const frontier = await api.get(`/api/v1/jobs/${fx.jobId}/frontier`);
@@ -54,7 +56,7 @@ const failedTrial = trials.find((t) => t.state === 'FAILED');
 const estimatedTrial = trials.find((t) => (t.measurements || []).some((m) => m.metrics && m.metrics.estimated === true));
 console.log(`  fixture: ${trials.length} trials, ${measured.length} measured on the device, ${deviceFrontier.points.length} on the frontier`);
 
-const { context, close } = await launch({ viewport: LAPTOP });
+const { context, close } = await launch({ viewport: LAPTOP, token });
 const foreign = [];
 await context.route('**/*', (route) => {
   const url = new URL(route.request().url());
@@ -339,33 +341,27 @@ suite.test('devices view shows online/offline, last heartbeat and hardware', asy
   assert((await off.textContent()).includes('never'), 'never heartbeated');
 });
 
-suite.test('a 401 asks for a token, stores it and sends it as a bearer token', async () => {
-  const p = await context.newPage();
-  current = p;
+suite.test('without a token the dashboard asks for one; a wrong one is refused, the right one stored and sent', async () => {
+  // a browser that never signed in, against the real coordinator: its 401s drive the dialog
+  const fresh = await launch({ viewport: LAPTOP });
   const seen = [];
-  // the coordinator under test runs without FRONTIER_TOKEN: this page plays a token-protected one
-  await p.route('**/api/v1/**', (route) => {
-    const auth = route.request().headers().authorization || '';
-    seen.push(auth);
-    if (auth !== 'Bearer fixture-token') {
-      return route.fulfill({ status: 401, contentType: 'application/problem+json', headers: { 'WWW-Authenticate': 'Bearer' },
-        body: JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'missing or wrong bearer token' }) });
-    }
-    return route.continue();
-  });
   try {
+    const p = await fresh.context.newPage();
+    p.on('request', (r) => { if (r.url().includes('/api/v1/')) seen.push(r.headers().authorization || ''); });
     await p.goto(`${base}/#/devices`);
     await p.locator('#token-dialog').waitFor({ state: 'visible' });
     assert(await p.locator('label[for=token-input]').isVisible(), 'token input labelled');
-    await p.fill('#token-input', 'fixture-token');
+    await p.fill('#token-input', 'frt_not-a-token');
+    await p.click('#token-dialog button[value=save]');
+    await p.locator('#token-error').waitFor({ state: 'visible' });
+    assert((await p.locator('#token-error').textContent()).includes('rejected'), 'a wrong token is reported as rejected');
+    await p.fill('#token-input', token);
     await p.click('#token-dialog button[value=save]');
     await p.locator(`[data-device-id="${fx.deviceId}"]`).waitFor();
-    assert(seen.includes('Bearer fixture-token'), 'bearer token sent after entering it');
-    assertEqual(await p.evaluate(() => localStorage.getItem('frontier.token')), 'fixture-token', 'token stored');
+    assert(seen.includes(`Bearer ${token}`), 'bearer token sent after entering it');
+    assertEqual(await p.evaluate(() => localStorage.getItem('frontier.token')), token, 'token stored');
   } finally {
-    await p.evaluate(() => localStorage.removeItem('frontier.token')).catch(() => {});
-    await p.close();
-    current = page;
+    await fresh.close();
   }
 });
 

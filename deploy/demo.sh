@@ -32,6 +32,17 @@ for i in $(seq 1 180); do
   [ "$i" = 180 ] && { echo "coordinator not healthy after 180 s"; exit 1; }
 done
 
+# the demo acts as the admin: FRONTIER_ADMIN_TOKEN when set, else the token the coordinator generated
+# at its first start (printed once, and kept owner-only in $FRONTIER_DATA_DIR/admin-token)
+if [ -n "${FRONTIER_ADMIN_TOKEN:-}" ]; then
+  FRONTIER_TOKEN="$FRONTIER_ADMIN_TOKEN"
+elif [ -z "${FRONTIER_TOKEN:-}" ]; then
+  for _ in $(seq 1 60); do [ -s "$FRONTIER_DATA_DIR/admin-token" ] && break; sleep 0.5; done
+  [ -s "$FRONTIER_DATA_DIR/admin-token" ] || { echo "no admin token: set FRONTIER_ADMIN_TOKEN or FRONTIER_TOKEN"; exit 1; }
+  FRONTIER_TOKEN="$(cat "$FRONTIER_DATA_DIR/admin-token")"
+fi
+export FRONTIER_TOKEN
+
 if alive worker; then
   echo "worker already running (pid $(cat "$RUN_DIR/worker.pid"))"
 else
@@ -44,3 +55,4 @@ fi
 "$ROOT/frontier" worker demo --coordinator "$URL" --device "$DEVICE" "$@"
 echo
 echo "coordinator and worker keep running in the background; './frontier stop' stops them."
+echo "dashboard: $URL (sign in with the admin token in $FRONTIER_DATA_DIR/admin-token, or FRONTIER_ADMIN_TOKEN)"

@@ -9,11 +9,17 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
-export async function launch({ viewport = { width: 1366, height: 900 } } = {}) {
+// token: signed in as if the user had entered it in the token dialog (stored like the dashboard does)
+export async function launch({ viewport = { width: 1366, height: 900 }, token = '' } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'frontier-dash-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport,
   });
+  if (token) {
+    await context.addInitScript((t) => {
+      if (!localStorage.getItem('frontier.token')) localStorage.setItem('frontier.token', t);
+    }, token);
+  }
   const close = async () => {
     await context.close().catch(() => {});
     fs.rmSync(userDataDir, { recursive: true, force: true });

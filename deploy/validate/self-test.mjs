@@ -47,7 +47,7 @@ const MUTATIONS = [
   ['k8s: an overlay patch that hits nothing (kustomize skips it silently)', 'deploy/k8s/overlays/dev/kustomization.yaml', 'name: frontier-coordinator', 'name: frontier-coordinater', 'patches, images and generators'],
   ['k8s: KEDA connection in the wrong namespace', 'deploy/k8s/overlays/dev/kustomization.yaml', 'frontier-postgres.frontier-dev.svc', 'frontier-postgres.frontier.svc', 'dev: in-cluster PostgreSQL'],
   ['k8s: the placeholder Secret reaches prod', 'deploy/k8s/overlays/prod/kustomization.yaml', '      $patch: delete\n', '', 'prod: external PostgreSQL'],
-  ['k8s: a Secret key nobody provides', 'deploy/k8s/overlays/prod/external-secret.yaml', 'secretKey: FRONTIER_TOKEN', 'secretKey: FRONTIER_API_TOKEN', 'ConfigMap/Secret keys'],
+  ['k8s: a Secret key nobody provides', 'deploy/k8s/overlays/prod/external-secret.yaml', 'secretKey: FRONTIER_WORKER_TOKEN', 'secretKey: FRONTIER_POOL_TOKEN', 'ConfigMap/Secret keys'],
   ['drift: KEDA query on a column the schema lacks', 'deploy/k8s/base/worker-scaledobject.yaml', "AND state IN", "AND status IN", 'KEDA query'],
   ['drift: KEDA query on a state the enum lacks', 'deploy/k8s/base/worker-scaledobject.yaml', "'QUEUED', 'LEASED'", "'PENDING', 'LEASED'", 'KEDA query'],
   ['drift: a variable the code never reads', 'deploy/k8s/base/configmap.yaml', 'FRONTIER_DB_POOL: "12"', 'FRONTIER_DB_POOL_SIZE: "12"', 'read by the code'],

@@ -132,8 +132,9 @@ export function checkCompose(root, report) {
   const coEnv = co ? envOf(co) : {};
   const pgEnv = pg ? envOf(pg) : {};
   report.check('coordinator: PostgreSQL datasource, token, port 8080, readiness healthcheck, waits for healthy postgres', !co ? 'no coordinator service' : [
-    ...['SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD', 'FRONTIER_TOKEN']
+    ...['SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD', 'FRONTIER_WORKER_TOKEN']
       .map((k) => (coEnv[k] ? null : `${k} is not set`)),
+    'FRONTIER_ADMIN_TOKEN' in coEnv ? null : 'FRONTIER_ADMIN_TOKEN is not passed through (empty means: generated at first start)',
     /^jdbc:postgresql:\/\/postgres:5432\//.test(coEnv.SPRING_DATASOURCE_URL || '') ? null : `SPRING_DATASOURCE_URL '${coEnv.SPRING_DATASOURCE_URL}' does not point at the postgres service`,
     coEnv.SPRING_DATASOURCE_URL?.endsWith(`/${pgEnv.POSTGRES_DB}`) ? null : 'database name differs from POSTGRES_DB',
     coEnv.SPRING_DATASOURCE_USERNAME === pgEnv.POSTGRES_USER ? null : 'SPRING_DATASOURCE_USERNAME differs from POSTGRES_USER',
@@ -150,7 +151,7 @@ export function checkCompose(root, report) {
     const url = env.FRONTIER_URL || '';
     const m = url.match(/^http:\/\/([^:/]+):(\d+)/);
     if (!m || !services[m[1]]) agentProblems.push(`${name}: FRONTIER_URL '${url}' is not a compose service`);
-    if (env.FRONTIER_TOKEN !== coEnv.FRONTIER_TOKEN) agentProblems.push(`${name}: FRONTIER_TOKEN differs from the coordinator's`);
+    if (env.FRONTIER_TOKEN !== coEnv.FRONTIER_WORKER_TOKEN) agentProblems.push(`${name}: FRONTIER_TOKEN differs from the coordinator's enrollment token FRONTIER_WORKER_TOKEN`);
     const cmd = commandOf(svc);
     const roles = cmd[cmd.indexOf('--roles') + 1];
     if (roles?.includes('measure') && !cmd.includes('--device')) agentProblems.push(`${name}: role measure without --device`);

@@ -146,12 +146,12 @@ export function consistencyChecks(name, objects) {
   const worker = workloads.find((w) => w.kind === 'Deployment' && component(w) === 'worker');
   const agents = workloads.find((w) => w.kind === 'DaemonSet' && component(w) === 'device-agent');
   const cc = coord ? containersOf(coord)[0] : undefined;
-  add('coordinator: 2+ replicas, readiness/liveness on actuator, a PDB, SPRING_DATASOURCE_* and FRONTIER_TOKEN from the Secret', !coord ? ['no coordinator Deployment'] : [
+  add('coordinator: 2+ replicas, readiness/liveness on actuator, a PDB, SPRING_DATASOURCE_* and the admin and enrollment tokens from the Secret', !coord ? ['no coordinator Deployment'] : [
     (coord.spec.replicas ?? 1) >= 2 ? null : `replicas ${coord.spec.replicas ?? 1}`,
     cc.readinessProbe?.httpGet?.path === '/actuator/health/readiness' ? null : 'readinessProbe is not /actuator/health/readiness',
     cc.livenessProbe?.httpGet?.path === '/actuator/health/liveness' ? null : 'livenessProbe is not /actuator/health/liveness',
     of('PodDisruptionBudget').some((p) => selectorMatches(p.spec.selector, coord.spec.template.metadata.labels)) ? null : 'no PodDisruptionBudget',
-    ...['SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD', 'FRONTIER_TOKEN']
+    ...['SPRING_DATASOURCE_URL', 'SPRING_DATASOURCE_USERNAME', 'SPRING_DATASOURCE_PASSWORD', 'FRONTIER_ADMIN_TOKEN', 'FRONTIER_WORKER_TOKEN']
       .map((k) => ((cc.env || []).some((e) => e.name === k && e.valueFrom?.secretKeyRef) ? null : `${k} does not come from a Secret`)),
   ]);
 

@@ -85,6 +85,7 @@ export const api = {
   get: (path, opts) => request('GET', path, opts),
   post: (path, json, opts) => request('POST', path, { ...opts, json }),
 
+  me: (opts) => api.get('/api/v1/me', opts),
   devices: (opts) => api.get('/api/v1/devices', opts),
   models: (opts) => api.get('/api/v1/models', opts),
   jobs: ({ page = 0, size = 50, status } = {}, opts) =>

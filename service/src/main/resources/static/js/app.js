@@ -1,5 +1,5 @@
 // Frontier dashboard: hash router, shell, shared dialogs and polling. No build step: plain ES modules.
-import { getToken, setToken, onUnauthorized } from './api.js';
+import { api, getToken, setToken, onUnauthorized } from './api.js';
 import { h, replace, refreshRelativeTimes } from './dom.js';
 import * as jobsView from './views/jobs.js';
 import * as jobFormView from './views/job-form.js';
@@ -155,8 +155,21 @@ function askForToken(reason) {
 
 onUnauthorized(() => askForToken(getToken() ? 'The coordinator rejected the stored token.' : 'The coordinator answered 401 Unauthorized: enter a token.'));
 
-document.getElementById('token-button').addEventListener('click', async () => {
+const tokenButton = document.getElementById('token-button');
+
+// the header says whose token this is, so a member knows why an admin action is refused
+async function showCaller() {
+  if (!getToken()) { tokenButton.textContent = 'Token'; tokenButton.removeAttribute('title'); return; }
+  try {
+    const me = await api.me();
+    tokenButton.textContent = `${me.name} (${me.role})`;
+    tokenButton.title = 'Signed in with this API token; click to change or forget it';
+  } catch { /* a 401 already opened the token dialog */ }
+}
+
+tokenButton.addEventListener('click', async () => {
   if (await askForToken('')) route();
+  showCaller();
 });
 
 // ---- confirm dialog ----------------------------------------------------------------------------
@@ -187,3 +200,4 @@ function confirmDialog({ title, text, confirmLabel = 'Confirm', cancelLabel = 'K
 window.addEventListener('hashchange', route);
 setInterval(() => refreshRelativeTimes(main), 5000);
 route();
+showCaller();

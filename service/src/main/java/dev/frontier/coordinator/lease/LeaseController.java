@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.frontier.coordinator.access.Callers;
 import dev.frontier.coordinator.api.LeasesApi;
 import dev.frontier.coordinator.api.model.Lease;
 import dev.frontier.coordinator.api.model.LeaseBatch;
@@ -37,6 +38,7 @@ class LeaseController implements LeasesApi {
     /** Long poll: claims, and while nothing is claimable waits for a wake-up or the next poll tick. */
     @Override
     public ResponseEntity<LeaseBatch> acquireLeases(LeaseRequest req) {
+        Callers.requireActingFor(req.getWorkerId());
         WorkerInfo worker = workers.info(req.getWorkerId())
                 .orElseThrow(() -> new ApiException(org.springframework.http.HttpStatus.NOT_FOUND,
                         "worker " + req.getWorkerId() + " is not registered", "workerId"));
@@ -62,16 +64,19 @@ class LeaseController implements LeasesApi {
 
     @Override
     public ResponseEntity<LeaseStatus> heartbeatLease(UUID leaseId, LeaseHeartbeat hb) {
+        Callers.requireActingFor(hb.getWorkerId());
         return ResponseEntity.ok(leases.heartbeat(leaseId, hb.getWorkerId(), hb.getProgress(), hb.getMessage()));
     }
 
     @Override
     public ResponseEntity<LeaseStatus> completeLease(UUID leaseId, LeaseCompletion c) {
+        Callers.requireActingFor(c.getWorkerId());
         return ResponseEntity.ok(leases.complete(leaseId, c.getWorkerId(), c.getResult(), c.getArtifactSha256()));
     }
 
     @Override
     public ResponseEntity<LeaseStatus> failLease(UUID leaseId, LeaseFailure f) {
+        Callers.requireActingFor(f.getWorkerId());
         return ResponseEntity.ok(leases.fail(leaseId, f.getWorkerId(), f.getReason(), Boolean.TRUE.equals(f.getRetryable()), f.getErrorKind()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.frontier.coordinator.system;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -19,17 +20,28 @@ public record FrontierProperties(
     public FrontierProperties {
         if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
         if (maxUpload == null) maxUpload = DataSize.ofMegabytes(64);
-        if (auth == null) auth = new Auth(null);
+        if (auth == null) auth = new Auth(null, null, null, null);
         if (lease == null) lease = new Lease(null, 0, null, null);
         if (search == null) search = new Search(null, 0);
         if (device == null) device = new Device(null);
         if (scheduling == null) scheduling = new Scheduling(true);
     }
 
-    /** A blank token means no authentication (local development). */
-    public record Auth(String token) {
-        public boolean enabled() {
-            return token != null && !token.isBlank();
+    /**
+     * Access control. {@code adminToken} (FRONTIER_ADMIN_TOKEN) and {@code workerToken}
+     * (FRONTIER_WORKER_TOKEN, an enrollment token for agents) are made valid at start; without an
+     * admin token and with no admin in the database, one is generated and printed once.
+     */
+    public record Auth(String adminToken, String workerToken, List<String> corsOrigins, Duration cacheTtl) {
+        public Auth {
+            adminToken = blankToNull(adminToken);
+            workerToken = blankToNull(workerToken);
+            corsOrigins = corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
+            if (cacheTtl == null) cacheTtl = Duration.ofSeconds(10);
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s.strip();
         }
     }
 

@@ -129,12 +129,20 @@ class GateScriptTest extends IntegrationTest {
         return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    private String member;
+
+    private String memberToken() {
+        if (member == null) member = api.post("/api/v1/tokens", java.util.Map.of("name", "gate pipeline", "role", "member")).text("secret");
+        return member;
+    }
+
     private Process start(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("FRONTIER_URL");
-        pb.environment().remove("FRONTIER_TOKEN");
+        // a pipeline runs the gate with a member token, as the README tells users to
+        pb.environment().put("FRONTIER_TOKEN", memberToken());
         return pb.start();
     }
 

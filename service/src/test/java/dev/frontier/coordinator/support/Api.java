@@ -18,13 +18,36 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
     public static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The admin token the test profile sets (frontier.auth.admin-token in application-test.yml). */
+    public static final String ADMIN_TOKEN = "test-admin-token";
     private final String base;
+    private final String token;
 
     public Api(int port) {
-        this.base = "http://localhost:" + port;
+        this(port, ADMIN_TOKEN);
     }
 
-    public record Response(int status, String contentType, byte[] bytes) {
+    private Api(int port, String token) {
+        this.base = "http://localhost:" + port;
+        this.token = token;
+    }
+
+    /** The same coordinator, called with another token (null: no Authorization header). */
+    public Api as(String otherToken) {
+        return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
+    }
+
+    public Response send(String method, String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(b::header);
+        return send(b);
+    }
+
+    public record Response(int status, String contentType, byte[] bytes, java.net.http.HttpHeaders headers) {
+        public java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
         public String body() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -89,9 +112,10 @@ public final class Api {
     }
 
     private Response send(HttpRequest.Builder request) {
+        if (token != null) request.header("Authorization", "Bearer " + token);
         try {
             HttpResponse<byte[]> r = http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -54,6 +54,7 @@ public final class Agent {
 
     /** Registers the device (or attaches to the one of that name) and this worker. */
     public void register() {
+        client.useToken(config.token());
         if (config.deviceName() != null) {
             deviceId = findOrRegisterDevice(config.deviceName());
             timers.scheduleAtFixedRate(this::deviceHeartbeat, 0, config.heartbeatSeconds(), TimeUnit.SECONDS);
@@ -65,7 +66,12 @@ public final class Agent {
         }
         ArrayNode roles = w.putArray("roles");
         config.roles().forEach(roles::add);
-        workerId = client.post("workers", w).path("id").asString();
+        JsonNode registered = client.post("workers", w);
+        workerId = registered.path("id").asString();
+        String own = registered.path("token").asString("");
+        if (!own.isEmpty()) {
+            client.useToken(own); // least privilege from here on: this worker's leases only
+        }
         log("registered worker " + workerId + (deviceId == null ? "" : " on device " + config.deviceName() + " (" + deviceId + ")")
                 + " roles " + config.roles());
     }

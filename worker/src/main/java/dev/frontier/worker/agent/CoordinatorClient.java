@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class CoordinatorClient {
     static final JsonMapper JSON = JsonMapper.builder().build();
     private final URI base;
-    private final String token;
+    // swapped once: an agent registers with an enrollment token and goes on with its own worker token
+    private volatile String token;
     private final HttpClient http;
     private final int maxAttempts;
     private final Duration requestTimeout;
@@ -37,6 +38,11 @@ public final class CoordinatorClient {
         this.maxAttempts = maxAttempts;
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** From now on, send this token (the worker-bound one a registration returned). */
+    public void useToken(String newToken) {
+        this.token = newToken;
     }
 
     public static ObjectNode object() {

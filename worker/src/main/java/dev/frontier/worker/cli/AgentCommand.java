@@ -25,7 +25,10 @@ public final class AgentCommand implements Command {
                 lease is released for another worker.
 
                   --coordinator URL   coordinator base URL (or FRONTIER_URL)
-                  --token TOKEN       API token (or FRONTIER_TOKEN)
+                  --token TOKEN       enrollment token (the coordinator's FRONTIER_WORKER_TOKEN, or one made by
+                                      POST /api/v1/tokens with role worker) or an admin token; or
+                                      FRONTIER_TOKEN. The agent registers with it and then works with
+                                      the worker-bound token the registration returns.
                   --device NAME       the device this worker measures on (required for role measure);
                                       registered on first use, attached to afterwards
                   --roles LIST        build, measure or both (default: both with --device, else build)

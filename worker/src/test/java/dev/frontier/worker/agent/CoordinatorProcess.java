@@ -18,6 +18,7 @@ final class CoordinatorProcess implements AutoCloseable {
     static final Path JAR = Path.of("../service/target/frontier-service.jar");
     private final Process process;
     private final Path log;
+    private final Path dataDir;
     final String url;
 
     CoordinatorProcess(Path dataDir) throws IOException, InterruptedException {
@@ -26,6 +27,7 @@ final class CoordinatorProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         url = "http://localhost:" + port;
+        this.dataDir = dataDir;
         log = dataDir.resolve("coordinator.log");
         Files.createDirectories(dataDir);
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -33,6 +35,7 @@ final class CoordinatorProcess implements AutoCloseable {
         pb.environment().put("FRONTIER_DATA_DIR", dataDir.toAbsolutePath().toString());
         pb.environment().put("SERVER_PORT", Integer.toString(port));
         pb.environment().remove("SPRING_DATASOURCE_URL");
+        pb.environment().remove("FRONTIER_ADMIN_TOKEN");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         process = pb.start();
         waitHealthy(Duration.ofSeconds(180));
@@ -57,6 +60,18 @@ final class CoordinatorProcess implements AutoCloseable {
             Thread.sleep(500);
         }
         throw new IllegalStateException("coordinator not healthy after " + timeout + ": " + tail());
+    }
+
+    /**
+     * The admin token the coordinator generated at its first start: printed once on its console
+     * and left in {@code <data dir>/admin-token}, which is how a local user finds it too.
+     */
+    String adminToken() throws IOException, InterruptedException {
+        Path file = dataDir.resolve("admin-token");
+        for (int i = 0; i < 120 && !Files.exists(file); i++) Thread.sleep(250);
+        String token = Files.readString(file).strip();
+        if (!tail().contains(token)) throw new IllegalStateException("the generated admin token was not printed on the console");
+        return token;
     }
 
     String tail() throws IOException {

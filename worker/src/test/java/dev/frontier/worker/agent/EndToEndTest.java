@@ -41,10 +41,13 @@ class EndToEndTest {
                 TrainConfig.baseline(1).withSeed(1), null);
 
         try (CoordinatorProcess coordinator = new CoordinatorProcess(tmp.resolve("coordinator"))) {
-            CoordinatorClient api = new CoordinatorClient(coordinator.url, null);
-            AgentConfig cfg = new AgentConfig(coordinator.url, null, "e2e-device", List.of("build", "measure"),
+            String admin = coordinator.adminToken();
+            CoordinatorClient api = new CoordinatorClient(coordinator.url, admin);
+            // the agent starts with the admin token and continues with the worker token it is given
+            CoordinatorClient agentClient = new CoordinatorClient(coordinator.url, admin);
+            AgentConfig cfg = new AgentConfig(coordinator.url, admin, "e2e-device", List.of("build", "measure"),
                     tmp.resolve("worker"), 2, 2, 300, 0, 1, EVAL_LIMIT, 2000);
-            Agent agent = new Agent(cfg, api, new EngineTaskExecutor(cfg, api));
+            Agent agent = new Agent(cfg, agentClient, new EngineTaskExecutor(cfg, agentClient));
             agent.register();
             Thread worker = new Thread(agent::run, "e2e-agent");
             worker.start();

@@ -19,6 +19,9 @@ import java.util.stream.Stream;
  */
 final class Coordinator implements AutoCloseable {
     static final Path JAR = Path.of("../service/target/frontier-service.jar");
+    /** Fixed tokens through the settings a deployment would use (FRONTIER_ADMIN_TOKEN, FRONTIER_WORKER_TOKEN). */
+    static final String ADMIN_TOKEN = "frt_faults-admin-0123456789";
+    static final String ENROLL_TOKEN = "frt_faults-enroll-0123456789";
     final Path dataDir;
     final int port;
     final String url;
@@ -49,6 +52,8 @@ final class Coordinator implements AutoCloseable {
         pb.environment().put("FRONTIER_LOG_FORMAT", "");
         pb.environment().remove("SPRING_DATASOURCE_URL");
         pb.environment().remove("FRONTIER_TOKEN");
+        pb.environment().put("FRONTIER_ADMIN_TOKEN", ADMIN_TOKEN);
+        pb.environment().put("FRONTIER_WORKER_TOKEN", ENROLL_TOKEN);
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         process = pb.start();

@@ -27,7 +27,7 @@ class CoordinatorFaultIT {
         int faults = 0;
         try (Coordinator coordinator = new Coordinator(tmp.resolve("coordinator"), FaultJobs.fastLeases()).start();
              FlakyProxy proxy = new FlakyProxy(coordinator.port, 0.08, 0.05, 40)) {
-            CoordinatorClient api = new CoordinatorClient(coordinator.url, null);
+            CoordinatorClient api = new CoordinatorClient(coordinator.url, Coordinator.ADMIN_TOKEN);
             String device = FaultJobs.device(api, "link-device");
             String jobId = FaultJobs.submit(api, device, 8);
             try (WorkerProcess worker = new WorkerProcess(proxy.url(), "link-device", tmp.resolve("worker"), tmp.resolve("worker.log"))) {

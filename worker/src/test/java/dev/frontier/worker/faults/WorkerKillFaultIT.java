@@ -30,7 +30,7 @@ class WorkerKillFaultIT {
         Random random = new Random(7);
         List<String> kills = new ArrayList<>();
         try (Coordinator coordinator = new Coordinator(tmp.resolve("coordinator"), FaultJobs.fastLeases()).start()) {
-            CoordinatorClient api = new CoordinatorClient(coordinator.url, null);
+            CoordinatorClient api = new CoordinatorClient(coordinator.url, Coordinator.ADMIN_TOKEN);
             String device = FaultJobs.device(api, "kill-device");
             String jobId = FaultJobs.submit(api, device, 10);
             int n = 0;

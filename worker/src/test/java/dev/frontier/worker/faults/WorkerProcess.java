@@ -24,7 +24,8 @@ final class WorkerProcess implements AutoCloseable {
                 "--lease-wait", "2", "--heartbeat", "1", "--measure-timeout", "120"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putIfAbsent("DJL_CACHE_DIR", Path.of(System.getProperty("user.home"), ".djl.ai").toString());
-        pb.environment().remove("FRONTIER_TOKEN");
+        // agents enroll with the pool token and continue with their own worker token
+        pb.environment().put("FRONTIER_TOKEN", Coordinator.ENROLL_TOKEN);
         process = pb.start();
     }
 
