@@ -166,8 +166,10 @@ suite.test('clicking a plot point opens its trial; the trial page shows metrics 
   assert(text.includes('MEASURED'.toLowerCase()) || text.toLowerCase().includes('measured'), 'accuracy marked as measured');
   const link = body.locator('a.artifact-link');
   assertEqual(await link.getAttribute('href'), `/api/v1/trials/${rec.trialId}/artifact`, 'artifact link');
-  const res = await page.request.get(`${base}/api/v1/trials/${rec.trialId}/artifact`);
+  // the page downloads it with its bearer token (a plain link cannot carry one); without it: 401
+  const res = await page.request.get(`${base}/api/v1/trials/${rec.trialId}/artifact`, { headers: { Authorization: `Bearer ${token}` } });
   assertEqual(res.status(), 200, 'artifact downloads');
+  assertEqual((await page.request.get(`${base}/api/v1/trials/${rec.trialId}/artifact`)).status(), 401, 'artifact needs the token');
   assert((await res.text()).startsWith('FRART fixture artifact'), 'artifact bytes are the fixture ones');
 });
 
