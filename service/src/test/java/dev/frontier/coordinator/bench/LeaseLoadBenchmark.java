@@ -29,13 +29,17 @@ import dev.frontier.coordinator.FrontierApplication;
 public final class LeaseLoadBenchmark {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** Every request is authenticated, as in production (admin token: the workers here are simulated). */
+    static final String BENCH_TOKEN = "frt_lease-bench-admin";
+
     public static void main(String[] args) throws Exception {
         int[] workerCounts = ints(arg(args, "--workers", "8,32,64"));
         int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
         int[] trialLevels = ints(arg(args, "--trials", "1000,100000"));
         Path dataDir = Files.createTempDirectory("frontier-bench");
         List<String> springArgs = new ArrayList<>(List.of("--server.port=0", "--frontier.data-dir=" + dataDir,
-                "--logging.level.root=WARN", "--logging.structured.format.console=", "--spring.main.banner-mode=off"));
+                "--logging.level.root=WARN", "--logging.structured.format.console=", "--spring.main.banner-mode=off",
+                "--frontier.auth.admin-token=" + BENCH_TOKEN));
         String url = arg(args, "--database-url", null);
         if (url != null) {
             // an existing local PostgreSQL (e.g. one started with pg_stat_statements for profiling) instead of the embedded one
@@ -77,7 +81,7 @@ public final class LeaseLoadBenchmark {
     }
 
     private LoopbackHttp http() {
-        return new LoopbackHttp("127.0.0.1", port, LoopbackHttp.envToken());
+        return new LoopbackHttp("127.0.0.1", port, BENCH_TOKEN);
     }
 
     private void run(int[] workerCounts, int seconds, int[] trialLevels, String[] args) throws Exception {
