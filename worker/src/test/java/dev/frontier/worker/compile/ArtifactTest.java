@@ -8,6 +8,7 @@ import dev.frontier.worker.model.Zoo;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,39 @@ class ArtifactTest {
             assertThatThrownBy(() -> Artifact.fromBytes(withVersion(bytes, bad))).isInstanceOf(InvalidModelException.class)
                     .hasMessageContaining("artifact version " + bad + " is not supported")
                     .hasMessageContaining("recompile");
+        }
+    }
+
+    /**
+     * A real version-1 artifact, written by the runtime before the int8 conv ops (commit 9ae34f1): dense,
+     * pattern-sparse and strided convs, max pool, int8 and dense linear. It still loads and computes what
+     * that runtime computed (the strided conv now sums with FMAs, hence a tolerance, not equality).
+     */
+    @Test
+    void artifactWrittenByTheVersionOneRuntimeStillRuns() throws Exception {
+        byte[] bytes;
+        List<String> expected;
+        try (var in = ArtifactTest.class.getResourceAsStream("/artifacts/v1-small.fart");
+             var exp = ArtifactTest.class.getResourceAsStream("/artifacts/v1-small.expected")) {
+            bytes = in.readAllBytes();
+            expected = new String(exp.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).lines().toList();
+        }
+        assertThat(java.nio.ByteBuffer.wrap(bytes, 4, 4).getInt()).isEqualTo(1);
+        Plan plan = Artifact.fromBytes(bytes);
+        assertThat(plan.ops().stream().map(o -> o.kind()).toList()).contains("conv-dense", "conv-sparse", "conv-direct",
+                "pool", "linear-int8", "linear-dense");
+        float[] x = new float[plan.inputLayout().shape().size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.37) * 2f;
+        }
+        float[] want = new float[expected.size()];
+        for (int i = 0; i < want.length; i++) {
+            want[i] = Float.intBitsToFloat(Integer.parseInt(expected.get(i).trim()));
+        }
+        for (boolean scalar : new boolean[] {false, true}) {
+            try (Executor ex = new Executor(plan, 1, scalar)) {
+                TestGraphs.assertClose(ex.run(x), want, 1e-5, "v1 artifact" + (scalar ? " scalar" : ""));
+            }
         }
     }
 
