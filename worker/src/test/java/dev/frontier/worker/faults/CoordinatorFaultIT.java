@@ -26,7 +26,7 @@ class CoordinatorFaultIT {
         assumeThat(WorkerProcess.JAR).as("worker jar (package phase, before integration tests)").exists();
         int faults = 0;
         try (Coordinator coordinator = new Coordinator(tmp.resolve("coordinator"), FaultJobs.fastLeases()).start();
-             FlakyProxy proxy = new FlakyProxy(coordinator.port, 0.08, 0.05, 40)) {
+             FlakyProxy proxy = new FlakyProxy(coordinator.port, 0.08, 0.02, 40)) {
             CoordinatorClient api = new CoordinatorClient(coordinator.url, Coordinator.ADMIN_TOKEN);
             String device = FaultJobs.device(api, "link-device");
             String jobId = FaultJobs.submit(api, device, 8);

@@ -61,9 +61,8 @@ final class FlakyProxy implements AutoCloseable {
                     client.close();
                     continue;
                 }
-                boolean cutThis = r < refuse + cut;
                 Socket upstream = new Socket("localhost", targetPort);
-                pool.submit(() -> pipe(client, upstream, cutThis));
+                pool.submit(() -> pipe(client, upstream, true));
                 pool.submit(() -> pipe(upstream, client, false));
             } catch (IOException e) {
                 if (closed) return;
@@ -71,7 +70,12 @@ final class FlakyProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to, boolean cutAfterFirstChunk) {
+    /**
+     * Copies one direction. On the request direction every chunk may be the one the link cuts
+     * halfway: HTTP clients keep connections alive for many requests, so a per-connection draw
+     * alone would hit only a handful of them.
+     */
+    private void pipe(Socket from, Socket to, boolean mayCut) {
         byte[] buf = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
@@ -81,7 +85,11 @@ final class FlakyProxy implements AutoCloseable {
                     delay = maxDelayMs <= 0 ? 0 : random.nextInt(maxDelayMs);
                 }
                 Thread.sleep(delay);
-                if (cutAfterFirstChunk) {
+                boolean cutHere;
+                synchronized (random) {
+                    cutHere = mayCut && random.nextDouble() < cut;
+                }
+                if (cutHere) {
                     out.write(buf, 0, Math.max(1, n / 2));
                     out.flush();
                     cuts.incrementAndGet();
