@@ -101,19 +101,28 @@ public class FrontierService {
     }
 
     /**
-     * Best accuracy within the latency target and the accuracy floor; when nothing meets both,
-     * the best effort: the most accurate trial that meets the latency target, else the fastest.
+     * Best accuracy within the latency target and the accuracy floor. When nothing meets both, the
+     * best effort is the trial that misses them by the least: latency beyond the target as a
+     * fraction of the target plus accuracy below the floor as a fraction of 100 %, the same
+     * "least total violation" rule the search's constraint domination uses. So a trial 5 % over
+     * the deadline at 4 pp under the floor beats one 2 % over at 20 pp under; within the target
+     * this is simply the most accurate, and when every trial is usable but slow, the fastest.
      */
     static Recommendation recommend(Target target, UUID device, List<TrialView> measured) {
         Comparator<TrialView> byAccuracy = Comparator.comparingDouble((TrialView t) -> t.accuracy())
                 .thenComparing(Comparator.comparingDouble((TrialView t) -> t.latencyMs().get(device)).reversed());
-        List<TrialView> inTime = measured.stream().filter(t -> t.latencyMs().get(device) <= target.latencyTargetMs()).toList();
-        var ok = inTime.stream().filter(t -> t.accuracy() >= target.accuracyFloor()).max(byAccuracy);
+        var ok = measured.stream().filter(t -> violation(target, device, t) == 0).max(byAccuracy);
         if (ok.isPresent()) return new Recommendation(ok.get(), false);
-        var effort = inTime.stream().max(byAccuracy)
-                .or(() -> measured.stream().min(Comparator.comparingDouble((TrialView t) -> t.latencyMs().get(device))
-                        .thenComparing(Comparator.comparingDouble((TrialView t) -> t.accuracy()).reversed())));
+        var effort = measured.stream().min(Comparator.comparingDouble((TrialView t) -> violation(target, device, t))
+                .thenComparing(byAccuracy.reversed()));
         return new Recommendation(effort.orElse(null), true);
+    }
+
+    static double violation(Target target, UUID device, TrialView t) {
+        double late = Math.max(0, t.latencyMs().get(device) / target.latencyTargetMs() - 1);
+        double floor = target.accuracyFloor();
+        double shortfall = Double.isInfinite(floor) ? 0 : Math.max(0, floor - t.accuracy()) / 100.0;
+        return late + shortfall;
     }
 
     private static double baselineSize(List<TrialView> all, List<TrialView> measured) {

@@ -56,6 +56,18 @@ class FrontierServiceTest {
     }
 
     @Test
+    void bestEffortMissesTheConstraintsByTheLeast() {
+        // floor 89 (baseline 90, drop 1), target 1 ms: 5 % late at 4 pp short beats 2 % late at 19 pp short
+        List<TrialView> trials = List.of(t(0, 90, 2, 1000), t(1, 71.8, 1.02, 300), t(2, 85, 1.05, 400));
+        DeviceFrontier df = service.device(target(1, 1), DEV, trials);
+        assertThat(df.getBestEffort()).isTrue();
+        assertThat(df.getRecommended().getSeq()).isEqualTo(2);
+        // every trial accurate enough but late: the fastest
+        DeviceFrontier usable = service.device(target(1, 30), DEV, trials);
+        assertThat(usable.getRecommended().getSeq()).isEqualTo(1);
+    }
+
+    @Test
     void emptyWhenNothingMeasured() {
         DeviceFrontier df = service.device(target(6, 1), DEV, List.of());
         assertThat(df.getPoints()).isEmpty();
