@@ -122,6 +122,25 @@ class Int8ConvTest {
     }
 
     @Test
+    void directInt8ConvStridedGroupedDepthwiseIsExact() {
+        checkExactAcrossVariants(quantizeConvs(net(3, 13, 27, b -> b.conv("c", 5, 3, 2, 1).relu("r"))), "int8-direct",
+                0.03, "3x3 s2");
+        checkExactAcrossVariants(quantizeConvs(net(3, 7, 81, b -> b.conv("c", 5, 3, 2, 1))), "int8-direct", 0.03,
+                "3x3 s2, 41 output columns");
+        checkExactAcrossVariants(quantizeConvs(net(3, 14, 20, b -> b.conv("c", 4, 3, 3, 1))), "int8-direct", 0.03, "3x3 s3");
+        checkExactAcrossVariants(quantizeConvs(net(4, 12, 12, b -> b.conv("c", 6, 5, 1, 0))), "int8-direct", 0.03,
+                "5x5 valid");
+        checkExactAcrossVariants(quantizeConvs(net(6, 10, 35, b -> b.conv("c", 9, 3, 2, 1, 3).relu6("r"))), "int8-direct",
+                0.03, "grouped s2");
+        checkExactAcrossVariants(quantizeConvs(net(8, 15, 17, b -> b.depthwise("d", 3, 1, 1).relu6("r"))),
+                "int8-depthwise", 0.03, "depthwise");
+        checkExactAcrossVariants(quantizeConvs(net(8, 17, 19, b -> b.depthwise("d", 5, 2, 2))), "int8-depthwise", 0.03,
+                "depthwise 5x5 s2");
+        checkExactAcrossVariants(quantizeConvs(net(4, 10, 11, b -> b.conv("a", 4, 5, 1, 2).conv("s", 6, 1, 2, 0))),
+                "int8", 0.05, "1x1 s2 after a ring-2 conv");
+    }
+
+    @Test
     void calibratedScaleIsUsedAndSaturates() {
         Graph g = quantizeConvs(net(4, 8, 13, b -> b.conv("c", 6, 3, 1, 1)));
         float[] x = TestGraphs.input(g, 17);
@@ -150,6 +169,14 @@ class Int8ConvTest {
         Plan ip = FrontierCompiler.compile(q, FrontierCompiler.Options.untuned());
         Plan ipp = FrontierCompiler.compile(qp, FrontierCompiler.Options.untuned());
         List<String> formats = ip.ops().stream().filter(o -> o.name().startsWith("conv")).map(Op::format).toList();
+        Graph mq = quantizeAll(TestGraphs.randomize(Zoo.mobilenet(2, 10), 5));
+        Plan mobile = FrontierCompiler.compile(mq, FrontierCompiler.Options.untuned());
+        assertThat(mobile.ops().stream().filter(o -> o.macs() > 0).map(Op::format).toList())
+                .allMatch(f -> f.startsWith("int8")).contains("int8-depthwise");
+        float[] mx = TestGraphs.input(mq, 4);
+        try (Executor ex = new Executor(mobile, 1, false)) {
+            TestGraphs.assertClose(ex.run(mx), new ReferenceInterpreter(mq).forward(mx), 0.05, "int8 mobilenet vs float");
+        }
         assertThat(formats).isNotEmpty().allMatch("int8"::equals);
         assertThat(ipp.ops().stream().filter(o -> o.name().startsWith("conv")).map(Op::format).toList())
                 .allMatch(f -> f.startsWith("int8-"));

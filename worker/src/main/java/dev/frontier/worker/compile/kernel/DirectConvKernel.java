@@ -52,43 +52,42 @@ public final class DirectConvKernel {
     }
 
     /**
-     * Vector path for stride 1, straight on the input: the window of output (oy, ox..ox+L) is one
-     * unaligned load per (input channel, ky, kx) offset.
+     * Where output row oy of group grp starts reading: {@code grp * groupStride + origin + oy * rowStride}.
+     * Stride 1 reads the input itself; stride s > 1 reads its {@link Phases} copy, where every tap of a
+     * window row is again a contiguous run (JDK 17 has no fast strided load: gathers fall back to Java code).
      */
-    public static void vector(float[] in, float[] out, float[] w, float[] bias, Geometry g, int[] rel, int act,
-                              int from, int to) {
-        Layout li = g.li();
-        int edge = li.pad() - g.padding();
-        rows(in, out, w, bias, g, rel, g.inPerGroup() * li.plane(), li.rowStride(), edge * li.rowStride() + edge, act,
-                from, to);
+    public record Source(int groupStride, int rowStride, int origin) {
+        public static Source of(Geometry g, Phases p) {
+            if (p != null) {
+                return new Source(g.inPerGroup() * p.channelStride(), p.w(), 0);
+            }
+            Layout li = g.li();
+            int edge = li.pad() - g.padding();
+            return new Source(g.inPerGroup() * li.plane(), li.rowStride(), edge * li.rowStride() + edge);
+        }
+    }
+
+    /** Tap offsets for {@link #rows}: {@link #relativeOffsets} on the input, {@link Phases#offsets} on phases. */
+    public static int[] offsets(Geometry g, Phases p) {
+        return p == null ? relativeOffsets(g) : p.offsets(g);
     }
 
     /**
-     * Vector path for stride s > 1 on the {@link Phases} copy of the input, where every tap of a
-     * window row is again a contiguous run (JDK 17 has no fast strided load: gathers fall back to
-     * Java code). {@code rel} = {@link Phases#offsets}.
-     */
-    public static void strided(float[] phased, float[] out, float[] w, float[] bias, Geometry g, Phases p, int[] rel,
-                               int act, int from, int to) {
-        rows(phased, out, w, bias, g, rel, g.inPerGroup() * p.channelStride(), p.w(), 0, act, from, to);
-    }
-
-    /**
-     * One flat loop over (input channel, ky, kx) offsets per output vector (nested variable loops make
-     * JDK 17's C2 box vector accumulators). Output row oy of group grp reads from
-     * {@code grp * groupStride + origin + oy * rowStride} on. Four output rows run together: four
+     * The vector path: one flat loop over (input channel, ky, kx) offsets per output vector (nested
+     * variable loops make JDK 17's C2 box vector accumulators), reading from {@code at}. Four output rows run together: four
      * independent accumulator chains instead of one FMA-latency-bound chain (these layers are small,
      * often narrower than one vector, so rows are where the independent work is).
      */
-    private static void rows(float[] src, float[] out, float[] w, float[] bias, Geometry g, int[] rel, int groupStride,
-                             int rowStride, int origin, int act, int from, int to) {
+    public static void rows(float[] src, float[] out, float[] w, float[] bias, Geometry g, int[] rel, Source at,
+                            int act, int from, int to) {
         Layout lo = g.lo();
+        int rowStride = at.rowStride();
         int n = rel.length;
         float[] spill = Vec.accumulators();
         for (int oc = from; oc < to; oc++) {
             float b = bias[oc];
             int wb = oc * n;
-            int first = oc / g.outPerGroup() * groupStride + origin;
+            int first = oc / g.outPerGroup() * at.groupStride() + at.origin();
             int oy = 0;
             for (; oy + 4 <= lo.h(); oy += 4) {
                 for (int ox = 0; ox < lo.w(); ox += Vec.L) {
@@ -131,7 +130,7 @@ public final class DirectConvKernel {
      * top-left padding corner. Tap (ky, kx) of output (oy, ox) is then phase (ky % s, kx % s) at
      * (oy + ky / s, ox + kx / s): contiguous in ox. Only phases some tap reads are filled.
      */
-    public record Phases(int s, int h, int w, boolean[] used, int size) {
+    public record Phases(int s, int h, int w, int size, int[] runs) {
         public int channelStride() {
             return s * s * h * w;
         }
@@ -147,7 +146,57 @@ public final class DirectConvKernel {
                 }
             }
             // vector lanes past the last output column read (and discard) up to L - 1 further values
-            return new Phases(s, h, w, used, g.cin() * s * s * h * w + 2 * Vec.L + w);
+            int size = g.cin() * s * s * h * w + 2 * Vec.L + w;
+            return new Phases(s, h, w, size, runs(g, s, h, w, used));
+        }
+
+        /**
+         * (destination, source, count) per phase row: count values from source, source + s, ... Positions
+         * outside the input (past its ring) are in no run: they stay at the buffer's initial zero.
+         */
+        private static int[] runs(Geometry g, int s, int h, int w, boolean[] used) {
+            Layout li = g.li();
+            int edge = li.pad() - g.padding();
+            int rows = li.h() + 2 * li.pad();
+            int cols = li.rowStride();
+            java.util.List<int[]> runs = new java.util.ArrayList<>();
+            for (int ic = 0; ic < li.c(); ic++) {
+                for (int ph = 0; ph < s * s; ph++) {
+                    if (!used[ph]) {
+                        continue;
+                    }
+                    int px = ph % s;
+                    int inside = Math.min(w, Math.max(0, (cols - edge - px + s - 1) / s));
+                    for (int r = 0; r < h; r++) {
+                        int y = edge + r * s + ph / s;
+                        if (y < rows && inside > 0) {
+                            runs.add(new int[] {ic * s * s * h * w + (ph * h + r) * w, ic * li.plane() + y * cols + edge + px,
+                                    inside});
+                        }
+                    }
+                }
+            }
+            return runs.stream().flatMapToInt(java.util.Arrays::stream).toArray();
+        }
+
+        public void fill(float[] in, float[] phased) {
+            for (int r = 0; r < runs.length; r += 3) {
+                int dst = runs[r];
+                int src = runs[r + 1];
+                for (int c = 0; c < runs[r + 2]; c++) {
+                    phased[dst + c] = in[src + c * s];
+                }
+            }
+        }
+
+        public void fill(byte[] in, byte[] phased) {
+            for (int r = 0; r < runs.length; r += 3) {
+                int dst = runs[r];
+                int src = runs[r + 1];
+                for (int c = 0; c < runs[r + 2]; c++) {
+                    phased[dst + c] = in[src + c * s];
+                }
+            }
         }
 
         /** Offset of every (ic in group, ky, kx) tap in the phased buffer, relative to the window's row start. */
@@ -162,32 +211,6 @@ public final class DirectConvKernel {
                 }
             }
             return rel;
-        }
-
-        /** Fills the used phases from the padded input (positions past the input's ring read as zero). */
-        public void fill(float[] in, Layout li, int padding, float[] phased) {
-            int edge = li.pad() - padding;
-            int rows = li.h() + 2 * li.pad();
-            int cols = li.rowStride();
-            for (int ic = 0; ic < li.c(); ic++) {
-                for (int ph = 0; ph < s * s; ph++) {
-                    if (!used[ph]) {
-                        continue;
-                    }
-                    int py = ph / s;
-                    int px = ph % s;
-                    int dst = ic * channelStride() + ph * h * w;
-                    for (int r = 0; r < h; r++, dst += w) {
-                        int y = edge + r * s + py;
-                        int src = ic * li.plane() + y * cols + edge + px;
-                        int inside = y < rows ? Math.min(w, Math.max(0, (cols - edge - px + s - 1) / s)) : 0;
-                        for (int c = 0; c < inside; c++) {
-                            phased[dst + c] = in[src + c * s];
-                        }
-                        java.util.Arrays.fill(phased, dst + inside, dst + w, 0f);
-                    }
-                }
-            }
         }
     }
 

@@ -247,88 +247,50 @@ public final class ConvOps {
     }
 
     /** Any other convolution: strided, valid, grouped, depthwise. */
-    public static final class Direct extends Op {
+    public static final class Direct extends DirectConvOp {
         public static final String KIND = "conv-direct";
-        final int cin;
-        final int cout;
-        final int groups;
-        final int kh;
-        final int kw;
-        final int stride;
-        final int padding;
         final float[] w;
-        final float[] bias;
 
         public Direct(Header h, int cin, int cout, int groups, int kh, int kw, int stride, int padding, float[] w,
                       float[] bias) {
-            super(h);
-            this.cin = cin;
-            this.cout = cout;
-            this.groups = groups;
-            this.kh = kh;
-            this.kw = kw;
-            this.stride = stride;
-            this.padding = padding;
+            super(h, cin, cout, groups, kh, kw, stride, padding, bias);
             this.w = w;
-            this.bias = bias;
         }
 
         public String kind() {
             return KIND;
         }
 
-        public int ringNeeded() {
-            return padding;
-        }
-
         public String format() {
-            return groups > 1 && groups == cin && groups == cout ? "depthwise" : "direct";
-        }
-
-        public boolean fusesActivation() {
-            return true;
-        }
-
-        public long macs() {
-            return (long) cout * (cin / groups) * kh * kw * outShape().h() * outShape().w();
-        }
-
-        public String signature() {
-            return KIND + ":" + cin + "->" + cout + ":g" + groups + ":k" + kh + "x" + kw + ":s" + stride + ":p" + padding
-                    + ":" + outShape().h() + "x" + outShape().w();
+            return depthwise() ? "depthwise" : "direct";
         }
 
         public Step bind(Bindings b, boolean scalar) {
-            Layout li = b.layout(inputs().get(0));
-            Layout lo = b.layout(output());
-            if (li.pad() < padding) {
-                throw new IllegalStateException(name() + ": input ring " + li.pad() + " < conv padding " + padding);
-            }
+            DirectConvKernel.Geometry g = geometry(b);
             float[] in = b.buffer(inputs().get(0));
             float[] out = b.buffer(output());
-            DirectConvKernel.Geometry g = new DirectConvKernel.Geometry(cin, cout, groups, kh, kw, stride, padding, li, lo);
             int act = act();
             if (scalar) {
                 return step(cout, (f, t) -> DirectConvKernel.scalar(in, out, w, bias, g, act, f, t));
             }
-            if (stride == 1) {
-                int[] rel = DirectConvKernel.relativeOffsets(g);
-                return step(cout, (f, t) -> DirectConvKernel.vector(in, out, w, bias, g, rel, act, f, t));
+            DirectConvKernel.Phases p = stride == 1 ? null : DirectConvKernel.Phases.of(g);
+            DirectConvKernel.Source at = DirectConvKernel.Source.of(g, p);
+            int[] rel = DirectConvKernel.offsets(g, p);
+            if (p == null) {
+                return step(cout, (f, t) -> DirectConvKernel.rows(in, out, w, bias, g, rel, at, act, f, t));
             }
-            DirectConvKernel.Phases p = DirectConvKernel.Phases.of(g);
             float[] phased = new float[p.size()];
-            int[] rel = p.offsets(g);
             return new Step() {
                 public int units() {
                     return cout;
                 }
 
                 public void prepare() {
-                    p.fill(in, li, padding, phased);
+                    p.fill(in, phased);
                 }
 
                 public void run(int f, int t) {
-                    DirectConvKernel.strided(phased, out, w, bias, g, p, rel, act, f, t);
+                    DirectConvKernel.rows(phased, out, w, bias, g, rel, at, act, f, t);
                 }
             };
         }

@@ -5,12 +5,15 @@ import dev.frontier.worker.compile.Layout;
 import dev.frontier.worker.compile.Step;
 import dev.frontier.worker.compile.kernel.ActivationQuantizer;
 import dev.frontier.worker.compile.kernel.DenseConvKernel;
+import dev.frontier.worker.compile.kernel.DirectConvKernel;
+import dev.frontier.worker.compile.kernel.Int8DirectConvKernel;
 import dev.frontier.worker.compile.kernel.Int8DenseConvKernel;
 import dev.frontier.worker.compile.kernel.Int8SparseConvKernel;
 import dev.frontier.worker.compile.kernel.SparseConvKernel;
 
 /**
- * Int8 convolutions ("same", stride 1): weights stored as int8 codes with one scale per output channel;
+ * Int8 convolutions (dense and pattern/connectivity "same" stride-1, and direct: strided, grouped,
+ * depthwise, valid): weights stored as int8 codes with one scale per output channel;
  * at the layer's entry the float input is quantized to int8 with the calibrated activation scale
  * (per call from its max |x| when the model carries none); sums are int32; the epilogue dequantizes
  * (sum x weight scale x input scale), adds the bias and applies the activation, so the output is float
@@ -58,6 +61,11 @@ public final class Int8ConvOps {
 
         /** Quantizing is the step's prepare (once per call, before the units are split across threads). */
         Step step(int units, Op.Body body) {
+            return step(units, () -> { }, body);
+        }
+
+        /** {@code thenPrepare}: more once-per-call work on the codes (e.g. their polyphase copy). */
+        Step step(int units, Runnable thenPrepare, Op.Body body) {
             return new Step() {
                 public int units() {
                     return units;
@@ -65,6 +73,7 @@ public final class Int8ConvOps {
 
                 public void prepare() {
                     quantize();
+                    thenPrepare.run();
                 }
 
                 public void run(int from, int to) {
@@ -234,6 +243,62 @@ public final class Int8ConvOps {
             }
             return new Sparse(new ConvOps.Sparse(h, cin, cout, k, pad, patterns, order, ocGroups, groupPattern,
                     groupKernels, kernelIc, w, bias), weightScale, inputScale);
+        }
+    }
+
+    /** Any other convolution (strided, grouped, depthwise, valid) with int8 codes [cout][cin/groups][kh][kw]. */
+    public static final class Direct extends DirectConvOp {
+        public static final String KIND = "conv-int8-direct";
+        final byte[] w;
+        final float[] weightScale;
+        final float inputScale;
+
+        public Direct(Header h, int cin, int cout, int groups, int kh, int kw, int stride, int padding, byte[] w,
+                      float[] weightScale, float inputScale, float[] bias) {
+            super(h, cin, cout, groups, kh, kw, stride, padding, bias);
+            this.w = w;
+            this.weightScale = weightScale;
+            this.inputScale = inputScale;
+        }
+
+        public String kind() {
+            return KIND;
+        }
+
+        public String format() {
+            return depthwise() ? "int8-depthwise" : "int8-direct";
+        }
+
+        public Step bind(Bindings b, boolean scalar) {
+            DirectConvKernel.Geometry g = geometry(b);
+            float[] out = b.buffer(output());
+            QuantizedInput qi = new QuantizedInput(b.buffer(inputs().get(0)), g.li(), inputScale, weightScale, scalar);
+            int[] wi = new int[w.length];
+            for (int i = 0; i < wi.length; i++) {
+                wi[i] = w[i];
+            }
+            int act = act();
+            if (scalar) {
+                return qi.step(cout, (f, t) -> Int8DirectConvKernel.scalar(qi.codes, out, wi, qi.outScale, bias, g, act,
+                        f, t));
+            }
+            DirectConvKernel.Phases p = stride == 1 ? null : DirectConvKernel.Phases.of(g);
+            DirectConvKernel.Source at = DirectConvKernel.Source.of(g, p);
+            int[] rel = DirectConvKernel.offsets(g, p);
+            byte[] src = p == null ? qi.codes : new byte[p.size()];
+            Runnable phase = p == null ? () -> { } : () -> p.fill(qi.codes, src);
+            return qi.step(cout, phase, (f, t) -> Int8DirectConvKernel.rows(src, out, wi, qi.outScale, bias, g, rel, at,
+                    act, f, t));
+        }
+
+        protected void writeBody(Bin.Out o) {
+            o.i(cin).i(cout).i(groups).i(kh).i(kw).i(stride).i(padding).bytes(w).floats(weightScale).f(inputScale)
+                    .floats(bias);
+        }
+
+        static Direct read(Header h, Bin.In in) {
+            return new Direct(h, in.i(), in.i(), in.i(), in.i(), in.i(), in.i(), in.i(), in.bytes(), in.floats(), in.f(),
+                    in.floats());
         }
     }
 

@@ -162,6 +162,7 @@ public abstract class Op {
             case ConvOps.Direct.KIND -> ConvOps.Direct.read(h, in);
             case Int8ConvOps.Dense.KIND -> Int8ConvOps.Dense.read(h, in);
             case Int8ConvOps.Sparse.KIND -> Int8ConvOps.Sparse.read(h, in);
+            case Int8ConvOps.Direct.KIND -> Int8ConvOps.Direct.read(h, in);
             case LinearOps.Dense.KIND -> LinearOps.Dense.read(h, in);
             case LinearOps.Block.KIND -> LinearOps.Block.read(h, in);
             case LinearOps.Int8.KIND -> LinearOps.Int8.read(h, in);

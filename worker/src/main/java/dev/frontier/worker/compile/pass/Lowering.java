@@ -76,8 +76,8 @@ public final class Lowering {
         float[] b = bias(g, n, c.bias(), c.outChannels());
         FormatSelector.Format format = FormatSelector.conv(g, n);
         QuantizedTensor q = g.quantized(n.weightName());
-        if (FormatSelector.isIntegerKernelable(q) && format != FormatSelector.Format.DIRECT) {
-            return QuantizeInt8.conv(g, n, h, c, q, b, format == FormatSelector.Format.SPARSE_CONV);
+        if (FormatSelector.isIntegerKernelable(q)) {
+            return QuantizeInt8.conv(g, n, h, c, q, b, format);
         }
         return switch (format) {
             case DENSE -> new ConvOps.Dense(h, c.inChannels(), c.outChannels(), c.kernelH(), c.padding(), w, b);

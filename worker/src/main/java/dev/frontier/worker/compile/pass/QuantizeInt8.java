@@ -14,7 +14,7 @@ import dev.frontier.worker.model.QuantizedTensor;
 /**
  * IR layers with symmetric per-row int8 codes -> integer ops. Linear: the codes are kept as bytes (rows
  * padded with zeros to the vector byte length) with their row scales; the input is quantized per call.
- * Convolution ("same", stride 1; dense or pattern/connectivity sparse): codes as bytes with one scale
+ * Convolution (dense, pattern/connectivity sparse, or direct: strided, grouped, depthwise): codes as bytes with one scale
  * per output channel, and the input activation scale calibrated for this layer
  * ({@code act_scale.<layer>} in the model metadata) when there is one.
  */
@@ -23,9 +23,13 @@ public final class QuantizeInt8 {
     }
 
     public static Op conv(Graph g, Node n, Op.Header h, Layer.Conv2d c, QuantizedTensor q, float[] bias,
-                          boolean sparse) {
+                          FormatSelector.Format format) {
         float inputScale = calibratedScale(g, n.name());
-        if (!sparse) {
+        if (format == FormatSelector.Format.DIRECT) {
+            return new Int8ConvOps.Direct(h, c.inChannels(), c.outChannels(), c.groups(), c.kernelH(), c.kernelW(),
+                    c.stride(), c.padding(), q.values().clone(), q.scales().clone(), inputScale, bias);
+        }
+        if (format == FormatSelector.Format.DENSE) {
             return new Int8ConvOps.Dense(h, c.inChannels(), c.outChannels(), c.kernelH(), c.padding(), q.values().clone(),
                     q.scales().clone(), inputScale, bias);
         }
