@@ -104,7 +104,7 @@ class Workflow implements TaskEvents {
                 tasks.enqueueMeasures(task.jobId(), task.trialId(), devices(task.jobId()));
             }
             case MEASURE -> {
-                if (trials.state(task.trialId()).isFinal()) return;
+                if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing
                 long measured = trials.measured(task.trialId(), task.deviceId(), result);
                 if (measured >= devices(task.jobId()).size()) trials.finish(task.trialId(), TrialState.DONE);
             }

@@ -54,7 +54,7 @@ class LeaseController implements LeasesApi {
             long left = deadline - System.nanoTime();
             if (!granted.isEmpty() || left <= 0) return ResponseEntity.ok(new LeaseBatch(granted));
             try {
-                leases.await(Duration.ofNanos(Math.min(left, pollInterval.toNanos())));
+                leases.await(worker, roles, Duration.ofNanos(Math.min(left, pollInterval.toNanos())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ResponseEntity.ok(new LeaseBatch(List.of()));

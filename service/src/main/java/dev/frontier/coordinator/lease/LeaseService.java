@@ -70,8 +70,12 @@ public class LeaseService {
         return granted;
     }
 
-    void await(Duration max) throws InterruptedException {
-        signal.await(max);
+    /** Waits (at most {@code max}) until this replica queues work the worker could claim. */
+    void await(WorkerInfo worker, Set<Role> roles, Duration max) throws InterruptedException {
+        List<Object> keys = new ArrayList<>(2);
+        if (roles.contains(Role.BUILD)) keys.add(TaskSignal.BUILD_WORK);
+        if (roles.contains(Role.MEASURE) && worker.deviceId() != null) keys.add(TaskSignal.key(worker.deviceId()));
+        signal.await(keys, max);
     }
 
     @Transactional
@@ -136,7 +140,7 @@ public class LeaseService {
         if (retryable && task.hasAttemptsLeft()) {
             task.requeue(reason);
             events.requeued(task.record());
-            signal.wakeAfterCommit();
+            signal.wakeAfterCommit(TaskSignal.key(task.record().deviceId()));
         } else {
             String why = retryable ? reason + "; giving up after " + task.getAttempts() + " attempts" : reason;
             task.fail(why);

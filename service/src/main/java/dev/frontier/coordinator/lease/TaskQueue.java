@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.persistence.EntityManager;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -52,9 +54,11 @@ class TaskQueue {
             + "WHERE x.state = 'LEASED' AND x.kind = 'MEASURE' AND x.device_id = ?)";
 
     private final JdbcTemplate jdbc;
+    private final EntityManager entities;
 
-    TaskQueue(JdbcTemplate jdbc) {
+    TaskQueue(JdbcTemplate jdbc, EntityManager entities) {
         this.jdbc = jdbc;
+        this.entities = entities;
     }
 
     record Claimed(long taskId, TaskKind kind, UUID jobId, UUID trialId, UUID deviceId, int attempt, UUID leaseId,
@@ -72,17 +76,19 @@ class TaskQueue {
         return jdbc.query(CLAIM.formatted(ANY_DEVICE, Math.max(1, max)), this::row, kind.name(), workerId, expires, workerId);
     }
 
-    /** Queues one task of {@code kind} per device for a trial, in one statement. */
-    void enqueuePerDevice(TaskKind kind, UUID jobId, UUID trialId, List<UUID> deviceIds, int maxAttempts) {
+    /** Queues tasks of one kind for one job in one statement: the i-th task is for trialIds[i] on deviceIds[i] (null: any). */
+    void enqueue(TaskKind kind, UUID jobId, List<UUID> trialIds, List<UUID> deviceIds, int maxAttempts) {
+        // the trials may have been saved through JPA in this transaction and not written yet: the tasks refer to them
+        entities.flush();
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("INSERT INTO task (kind, state, job_id, trial_id, device_id, attempts, max_attempts, created_at, updated_at) "
-                + "SELECT ?, 'QUEUED', ?, ?, d, 0, ?, ?, ? FROM unnest(?) AS d", ps -> {
+                + "SELECT ?, 'QUEUED', ?, x.trial_id, x.device_id, 0, ?, ?, ? FROM unnest(?, ?) AS x(trial_id, device_id)", ps -> {
                     ps.setString(1, kind.name());
                     ps.setObject(2, jobId);
-                    ps.setObject(3, trialId);
-                    ps.setInt(4, maxAttempts);
+                    ps.setInt(3, maxAttempts);
+                    ps.setTimestamp(4, now);
                     ps.setTimestamp(5, now);
-                    ps.setTimestamp(6, now);
+                    ps.setArray(6, ps.getConnection().createArrayOf("uuid", trialIds.toArray()));
                     ps.setArray(7, ps.getConnection().createArrayOf("uuid", deviceIds.toArray()));
                 });
     }

@@ -2,6 +2,7 @@ package dev.frontier.coordinator.lease;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
@@ -31,21 +32,22 @@ public class TaskService {
     public void ensureProfile(UUID modelId) {
         if (tasks.existsByKindAndModelIdAndStateIn(TaskKind.PROFILE, modelId, EnumSet.of(TaskState.QUEUED, TaskState.LEASED))) return;
         tasks.save(new TaskEntity(TaskKind.PROFILE, null, null, modelId, null, maxAttempts));
-        signal.wakeAfterCommit();
+        signal.wakeAfterCommit(TaskSignal.BUILD_WORK);
     }
 
     @Transactional
     public void enqueueBuilds(UUID jobId, Collection<UUID> trialIds) {
-        List<TaskEntity> batch = new ArrayList<>();
-        for (UUID trialId : trialIds) batch.add(new TaskEntity(TaskKind.BUILD, jobId, trialId, null, null, maxAttempts));
-        tasks.saveAll(batch);
-        signal.wakeAfterCommit();
+        if (trialIds.isEmpty()) return;
+        List<UUID> noDevice = Collections.nCopies(trialIds.size(), null);
+        queue.enqueue(TaskKind.BUILD, jobId, List.copyOf(trialIds), noDevice, maxAttempts);
+        signal.wakeAfterCommit(TaskSignal.BUILD_WORK);
     }
 
     @Transactional
     public void enqueueMeasures(UUID jobId, UUID trialId, Collection<UUID> deviceIds) {
-        queue.enqueuePerDevice(TaskKind.MEASURE, jobId, trialId, List.copyOf(deviceIds), maxAttempts);
-        signal.wakeAfterCommit();
+        if (deviceIds.isEmpty()) return;
+        queue.enqueue(TaskKind.MEASURE, jobId, Collections.nCopies(deviceIds.size(), trialId), List.copyOf(deviceIds), maxAttempts);
+        deviceIds.forEach(d -> signal.wakeAfterCommit(TaskSignal.key(d)));
     }
 
     /** Drops queued and running work of a job; a running lease's later report is then ignored. */

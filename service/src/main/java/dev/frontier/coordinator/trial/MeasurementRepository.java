@@ -12,10 +12,6 @@ interface MeasurementRepository extends JpaRepository<MeasurementEntity, Long> {
 
     List<MeasurementEntity> findByTrialIdIn(Collection<UUID> trialIds);
 
-    boolean existsByTrialIdAndDeviceId(UUID trialId, UUID deviceId);
-
-    long countByTrialId(UUID trialId);
-
     @Query("SELECT m FROM MeasurementEntity m WHERE m.trialId IN (SELECT t.id FROM TrialEntity t WHERE t.jobId = :jobId)")
     List<MeasurementEntity> findByJob(UUID jobId);
 }

@@ -28,11 +28,13 @@ public class TrialService {
     private final TrialRepository trials;
     private final MeasurementRepository measurements;
     private final TrialMoves moves;
+    private final MeasurementRows measurementRows;
 
-    TrialService(TrialRepository trials, MeasurementRepository measurements, TrialMoves moves) {
+    TrialService(TrialRepository trials, MeasurementRepository measurements, TrialMoves moves, MeasurementRows measurementRows) {
         this.trials = trials;
         this.measurements = measurements;
         this.moves = moves;
+        this.measurementRows = measurementRows;
     }
 
     public record NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
@@ -85,11 +87,7 @@ public class TrialService {
     /** Stores one device's latency; returns how many devices have measured the trial so far. */
     @Transactional
     public long measured(UUID trialId, UUID deviceId, Map<String, Object> metrics) {
-        if (!measurements.existsByTrialIdAndDeviceId(trialId, deviceId)) {
-            Double median = Json.number(metrics, "medianMs");
-            measurements.save(new MeasurementEntity(trialId, deviceId, median, Json.write(metrics)));
-        }
-        return measurements.countByTrialId(trialId);
+        return measurementRows.store(trialId, deviceId, Json.number(metrics, "medianMs"), Json.write(metrics));
     }
 
     @Transactional

@@ -49,6 +49,27 @@ final class CpuClock {
         return Math.round(total / TICKS_PER_MS);
     }
 
+    /** CPU time of this JVM's JIT compiler threads (their names start with C1/C2 CompilerThread). */
+    static long compilerCpuMillis() {
+        long total = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (!name.contains("CompilerThre")) continue;
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return Math.round(total / TICKS_PER_MS);
+    }
+
     private static boolean descends(long pid, long ancestor, Map<Long, Long> parent) {
         for (int depth = 0; depth < 16; depth++) {
             if (pid == ancestor) return true;
