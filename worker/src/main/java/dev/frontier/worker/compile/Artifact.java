@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Artifact {
     /**
-     * 2 added the int8 convolution ops (conv-int8-dense, conv-int8-sparse); every other op is encoded as
-     * in 1, so version 1 files still load. A runtime that reads only 1 rejects 2 with a clear message.
+     * 2 added the int8 convolution ops (conv-int8-dense, conv-int8-sparse, conv-int8-direct); every other
+     * op is encoded as in 1, so version 1 files still load. A runtime that reads only 1 rejects 2 with a clear message.
      */
     public static final int VERSION = 2;
     static final int OLDEST_READABLE = 1;
@@ -111,7 +111,8 @@ public final class Artifact {
         int version = in.getInt();
         if (version < OLDEST_READABLE || version > VERSION) {
             throw new InvalidModelException("artifact version " + version + " is not supported (this runtime reads "
-                    + OLDEST_READABLE + " to " + VERSION + "; recompile the model with this runtime's compile command)");
+                    + OLDEST_READABLE + " to " + VERSION
+                    + "; recompile the model with this runtime's compile command)");
         }
         return in;
     }

@@ -74,8 +74,8 @@ public final class DirectConvKernel {
 
     /**
      * The vector path: one flat loop over (input channel, ky, kx) offsets per output vector (nested
-     * variable loops make JDK 17's C2 box vector accumulators), reading from {@code at}. Four output rows run together: four
-     * independent accumulator chains instead of one FMA-latency-bound chain (these layers are small,
+     * variable loops make JDK 17's C2 box vector accumulators), reading from {@code at}. Four output
+     * rows run together: four independent accumulator chains instead of one FMA-latency-bound chain (these layers are small,
      * often narrower than one vector, so rows are where the independent work is).
      */
     public static void rows(float[] src, float[] out, float[] w, float[] bias, Geometry g, int[] rel, Source at,
@@ -170,8 +170,8 @@ public final class DirectConvKernel {
                     for (int r = 0; r < h; r++) {
                         int y = edge + r * s + ph / s;
                         if (y < rows && inside > 0) {
-                            runs.add(new int[] {ic * s * s * h * w + (ph * h + r) * w, ic * li.plane() + y * cols + edge + px,
-                                    inside});
+                            int dst = ic * s * s * h * w + (ph * h + r) * w;
+                            runs.add(new int[] {dst, ic * li.plane() + y * cols + edge + px, inside});
                         }
                     }
                 }

@@ -26,7 +26,8 @@ public final class Int8DirectConvKernel {
                         int ic = oc / opg * ipg + icg;
                         for (int ky = 0; ky < g.kh(); ky++) {
                             for (int kx = 0; kx < g.kw(); kx++) {
-                                s += w[((oc * ipg + icg) * g.kh() + ky) * g.kw() + kx] * in[g.inBase(ic, oy, ox, ky, kx)];
+                                int wi = ((oc * ipg + icg) * g.kh() + ky) * g.kw() + kx;
+                                s += w[wi] * in[g.inBase(ic, oy, ox, ky, kx)];
                             }
                         }
                     }
@@ -69,7 +70,8 @@ public final class Int8DirectConvKernel {
                     a2.intoArray(acc, 2 * Vec.L);
                     a3.intoArray(acc, 3 * Vec.L);
                     for (int j = 0; j < nr; j++) {
-                        Int8Vec.epilogue(acc, j, 1, scale[oc], bias[oc], act, out, lo.index(oc, oy + j, ox), ox, lo.w());
+                        int o = lo.index(oc, oy + j, ox);
+                        Int8Vec.epilogue(acc, j, 1, scale[oc], bias[oc], act, out, o, ox, lo.w());
                     }
                 }
             }

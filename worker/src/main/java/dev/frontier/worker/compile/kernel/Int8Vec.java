@@ -38,11 +38,12 @@ final class Int8Vec {
      * then {@link Vec#epilogue}; the scalar twins compute {@code act(float(sum) * scale + bias)},
      * the same two roundings.
      */
-    static void epilogue(int[] iacc, int first, int nvec, float scale, float bias, int act, float[] out, int o, int pos, int end) {
+    static void epilogue(int[] iacc, int first, int nvec, float scale, float bias, int act, float[] out, int o, int pos,
+                         int end) {
         float[] acc = Vec.accumulators();
         for (int j = 0; j < nvec; j++) {
-            ((FloatVector) IntVector.fromArray(IS, iacc, (first + j) * Vec.L).convert(VectorOperators.I2F, 0)).mul(scale)
-                    .intoArray(acc, j * Vec.L);
+            IntVector sums = IntVector.fromArray(IS, iacc, (first + j) * Vec.L);
+            ((FloatVector) sums.convert(VectorOperators.I2F, 0)).mul(scale).intoArray(acc, j * Vec.L);
         }
         Vec.epilogue(acc, 0, nvec, bias, act, out, o, pos, end);
     }
