@@ -55,4 +55,4 @@ fi
 "$ROOT/frontier" worker demo --coordinator "$URL" --device "$DEVICE" "$@"
 echo
 echo "coordinator and worker keep running in the background; './frontier stop' stops them."
-echo "dashboard: $URL (sign in with the admin token in $FRONTIER_DATA_DIR/admin-token, or FRONTIER_ADMIN_TOKEN)"
+echo "the dashboard asks for a token: the admin token is in $FRONTIER_DATA_DIR/admin-token (or your FRONTIER_ADMIN_TOKEN)"

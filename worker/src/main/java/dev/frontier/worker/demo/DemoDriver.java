@@ -82,22 +82,27 @@ public final class DemoDriver {
         return j;
     }
 
-    /** Polls a job until it finishes, printing a progress line whenever it changes. */
+    /**
+     * Polls a job until it finishes, printing a progress line whenever the counts or the best point
+     * change, and otherwise every 30 s (the ETA alone changes every poll and would flood the screen).
+     */
     JsonNode follow(String jobId) {
         String last = "";
         long start = System.nanoTime();
+        long lastPrint = start;
         while (true) {
             JsonNode job = api.get("jobs/" + jobId);
             String state = job.path("state").asString();
             JsonNode p = job.path("progress");
-            String line = String.format(Locale.ROOT, "[%4.0fs] %-10s done %d, running %d, queued %d, failed %d%s%s",
-                    (System.nanoTime() - start) / 1e9, state, p.path("done").asInt(), p.path("running").asInt(),
-                    p.path("queued").asInt(), p.path("failed").asInt(), best(p.path("bestSoFar")),
-                    p.path("etaSeconds").isNumber() ? ", eta " + p.path("etaSeconds").asLong() + " s" : "");
-            String key = line.substring(7);
-            if (!key.equals(last)) {
-                out.println(line);
-                last = key;
+            String status = String.format(Locale.ROOT, "%-10s done %d, running %d, queued %d, failed %d%s", state,
+                    p.path("done").asInt(), p.path("running").asInt(), p.path("queued").asInt(), p.path("failed").asInt(),
+                    best(p.path("bestSoFar")));
+            long now = System.nanoTime();
+            if (!status.equals(last) || now - lastPrint > 30_000_000_000L) {
+                out.printf(Locale.ROOT, "[%4.0fs] %s%s%n", (now - start) / 1e9, status,
+                        p.path("etaSeconds").isNumber() ? ", eta " + p.path("etaSeconds").asLong() + " s" : "");
+                last = status;
+                lastPrint = now;
             }
             if (state.equals("COMPLETED") || state.equals("FAILED") || state.equals("CANCELLED")) {
                 return job;
