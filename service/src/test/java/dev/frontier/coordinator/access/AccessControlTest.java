@@ -55,7 +55,10 @@ class AccessControlTest extends IntegrationTest {
         assertThat(api.as(null).get("/actuator/health").status()).isEqualTo(200);
         assertThat(api.as(null).get("/actuator/health/readiness").status()).isEqualTo(200);
         assertThat(api.as(null).get("/").status()).isEqualTo(200);
-        assertThat(api.as(null).get("/v3/api-docs").status()).isEqualTo(200);
+        Api.Response docs = api.as(null).get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().path("components").path("securitySchemes").path("bearerAuth").path("scheme").asString())
+                .as("Swagger UI can authorize with a token").isEqualTo("bearer");
         assertProblem(api.as(null).get("/actuator/prometheus"), 401);
         assertThat(api.get("/actuator/prometheus").status()).as("admins may scrape").isEqualTo(200);
     }
