@@ -66,10 +66,10 @@ public final class ReplayBenchmark {
             ReplayTable table = ReplayTable.load(Path.of(require(a, "table")));
             String latency = a.getOrDefault("latency", "median");
             if (latency.equals("layers")) table = table.withLayerSumLatency();
+            else if (!latency.equals("median")) throw new IllegalArgumentException("--latency is median or layers, got " + latency);
             String replay = a.getOrDefault("replay", "pool");
             if (replay.equals("nearest")) table = table.nearestOnly();
             else if (!replay.equals("pool")) throw new IllegalArgumentException("--replay is pool or nearest, got " + replay);
-            else if (!latency.equals("median")) throw new IllegalArgumentException("--latency is median or layers, got " + latency);
             Map<String, Object> profile = JSON.readValue(Files.readString(Path.of(require(a, "profile"))), LinkedHashMap.class);
             if (profile.get("profile") instanceof Map<?, ?> inner) profile = castMap(inner); // a GET /models/{id} body
             space = SearchSpaces.fromProfile(profile, null);

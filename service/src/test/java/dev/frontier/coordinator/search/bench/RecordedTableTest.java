@@ -1,0 +1,74 @@
+package dev.frontier.coordinator.search.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import dev.frontier.coordinator.search.Encoding;
+import dev.frontier.coordinator.search.SearchSpace;
+import dev.frontier.coordinator.search.SearchSpaces;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The committed replay table (real trials of the demo model, see README.md) is what the benchmark
+ * and the choice of the default strategy rest on: it must be big enough, hold both fidelities with
+ * promoted pairs, and every row must be a point of the space the profile defines.
+ */
+class RecordedTableTest {
+    static final Path DIR = Path.of("src/test/resources/replay");
+    static final Path TABLE = DIR.resolve("vgg-fmnist-random.jsonl");
+    static final Path PROFILE = DIR.resolve("vgg-fmnist-profile.json");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> profile() throws Exception {
+        return JSON.readValue(Files.readString(PROFILE), LinkedHashMap.class);
+    }
+
+    @Test
+    void tableIsLargeHasBothFidelitiesAndOnlyConfigsOfTheProfilesSpace() throws Exception {
+        ReplayTable table = ReplayTable.load(TABLE);
+        SearchSpace space = SearchSpaces.fromProfile(profile(), null);
+        Encoding encoding = new Encoding(space);
+        List<ReplayTable.Row> rows = table.rows();
+
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(150);
+        assertThat(table.distinctConfigs()).isGreaterThanOrEqualTo(100);
+        double max = table.maxFidelity();
+        double min = table.minFidelity(max);
+        assertThat(min).isLessThan(max);
+        long low = rows.stream().filter(r -> !r.config().isEmpty() && r.fidelity() == min).count();
+        long full = rows.stream().filter(r -> !r.config().isEmpty() && r.fidelity() == max).count();
+        assertThat(low).as("low-fidelity rows").isGreaterThanOrEqualTo(50);
+        assertThat(full).as("full-fidelity rows").isGreaterThanOrEqualTo(30);
+        assertThat(rows.stream().filter(r -> r.config().isEmpty() && !r.failed())).as("the dense baseline").isNotEmpty();
+        Set<Map<String, Object>> lowConfigs = rows.stream().filter(r -> r.fidelity() == min).map(ReplayTable.Row::config)
+                .collect(Collectors.toSet());
+        long pairs = rows.stream().filter(r -> r.fidelity() == max && lowConfigs.contains(r.config())).count();
+        assertThat(pairs).as("configs recorded at both fidelities (promotions)").isGreaterThanOrEqualTo(30);
+
+        for (ReplayTable.Row r : rows) {
+            // a config of the space survives decode -> encode unchanged; anything else would be snapped
+            Map<String, Object> again = encoding.config(encoding.decode(r.config()));
+            JsonNode snapped = JSON.valueToTree(again);
+            JsonNode recorded = JSON.valueToTree(r.config());
+            assertThat(snapped).as("config %s", r.config()).isEqualTo(recorded);
+            assertThat(r.fidelity()).isIn(0.0, min, max);
+            if (r.failed()) continue;
+            assertThat(r.accuracy()).as("accuracy of %s", r.config()).isBetween(5.0, 100.0);
+            assertThat(r.latencyMs()).isPositive().isFinite();
+            assertThat(r.sizeBytes()).isPositive();
+            assertThat(r.perLayerMs()).containsKeys("conv1", "fc2");
+        }
+        assertThat(table.bestHypervolume(new Replay.Settings(space, 0.6, 1, 100, 4, min, max))).isPositive();
+    }
+}
