@@ -7,8 +7,10 @@
 #
 # Usage: service/scale-test.sh [--steps 1,4,16,32,64] [--seconds 20] [--warmup 30] [--replicas 2] [--abandon 0.002] [--keep] [--no-build]
 # PostgreSQL: Debian's server (initdb + pg_ctl in a temp dir) when installed, else the embedded
-# (zonky) binaries run as a separate server. FRONTIER_TOKEN, when set, is given to the coordinators
-# and sent by the workers. SCALE_COORDINATOR_OPTS adds JVM options to the coordinators (%i = replica
+# (zonky) binaries run as a separate server. Access as in production: the coordinators get an admin
+# token and an enrollment token (FRONTIER_ADMIN_TOKEN / FRONTIER_WORKER_TOKEN, random unless set);
+# the load generator creates jobs as admin, and each simulated worker enrols and then uses the
+# worker token its registration returned. SCALE_COORDINATOR_OPTS adds JVM options to the coordinators (%i = replica
 # number), e.g. "-XX:StartFlightRecording=filename=/tmp/c%i.jfr".
 set -euo pipefail
 SCALE_COORDINATOR_OPTS=${SCALE_COORDINATOR_OPTS:-}
@@ -74,6 +76,8 @@ else
   PG_KIND="embedded PostgreSQL (zonky) as a separate server"
 fi
 DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
+export FRONTIER_ADMIN_TOKEN=${FRONTIER_ADMIN_TOKEN:-frt_scale-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
+export FRONTIER_WORKER_TOKEN=${FRONTIER_WORKER_TOKEN:-frt_scale-enrol-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
 
 COORDINATORS=() COORD_PIDS=()
 for i in $(seq "$REPLICAS"); do
@@ -96,7 +100,7 @@ done
 
 echo "machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/'); $PG_KIND on port $PG_PORT"
 echo "coordinators: ${COORDINATORS[*]} (java -Xmx512m -jar service/target/frontier-service.jar, lease TTL ${FRONTIER_LEASE_TTL:-10s})"
-java -Xmx256m -cp "$CP" dev.frontier.coordinator.bench.ScaleTest \
+java -Xmx256m -cp "$CP" dev.frontier.coordinator.bench.ScaleLoadGenerator \
   --coordinators "$(IFS=,; echo "${COORDINATORS[*]}")" --database-url "$DB_URL" \
   --steps "$STEPS" --seconds "$SECONDS_PER_STEP" --warmup "$WARMUP" --abandon "$ABANDON" \
   --pids "$(IFS=,; echo "${COORD_PIDS[*]}")" --postgres-pid "$PG_PID"

@@ -36,11 +36,6 @@ final class LoopbackHttp implements AutoCloseable {
         this.authorization = token == null || token.isBlank() ? null : "Bearer " + token;
     }
 
-    /** The token a client sends when none is given explicitly: FRONTIER_TOKEN, as the worker agent does. */
-    static String envToken() {
-        return System.getenv("FRONTIER_TOKEN");
-    }
-
     Response post(String path, String contentType, byte[] body) {
         return send("POST", path, contentType, body);
     }

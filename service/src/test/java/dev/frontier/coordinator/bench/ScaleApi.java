@@ -23,8 +23,14 @@ final class ScaleApi {
                 "hardware", Map.of("cores", 2, "arch", "x86_64"))));
     }
 
-    UUID worker(String name, UUID deviceId) {
-        return id(post("/api/v1/workers", Map.of("name", name, "roles", List.of("build", "measure"), "deviceId", deviceId)));
+    /** A registered worker and the token bound to it (returned once, at registration). */
+    record Registered(UUID id, String token) {
+    }
+
+    Registered worker(String name, UUID deviceId) {
+        JsonNode w = post("/api/v1/workers", Map.of("name", name, "roles", List.of("build", "measure"), "deviceId", deviceId));
+        String token = w.path("token").asString(null);
+        return new Registered(id(w), token == null || token.isEmpty() ? null : token);
     }
 
     String artifact(byte[] content) {

@@ -18,17 +18,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * measures the coordinators and PostgreSQL, not models: the workers' results are synthetic.
  *
  * Arguments: --coordinators URL,URL --database-url JDBC [--database-user U] --steps 1,4,16,32,64 --seconds 20
- * [--warmup 30] [--devices 64] [--abandon 0.002] [--pids PID,PID] [--postgres-pid PID]
+ * [--warmup 30] [--devices 64]. Tokens from FRONTIER_ADMIN_TOKEN and FRONTIER_WORKER_TOKEN (enrollment). [--abandon 0.002] [--pids PID,PID] [--postgres-pid PID]
  */
-public final class ScaleTest {
+public final class ScaleLoadGenerator {
     private static final int DEVICES_PER_JOB = 8;
     private final List<URI> coordinators;
-    private final String token = LoopbackHttp.envToken();
+    private final String adminToken;
+    private final String enrollmentToken;
     private final LeaseLog log = new LeaseLog();
     private final List<UUID> jobs = new ArrayList<>();
 
-    private ScaleTest(List<URI> coordinators) {
+    ScaleLoadGenerator(List<URI> coordinators, String adminToken, String enrollmentToken) {
         this.coordinators = coordinators;
+        this.adminToken = adminToken;
+        this.enrollmentToken = enrollmentToken;
     }
 
     public static void main(String[] args) throws Exception {
@@ -38,7 +41,10 @@ public final class ScaleTest {
         int devices = Integer.parseInt(arg(args, "--devices", "64"));
         double abandon = Double.parseDouble(arg(args, "--abandon", "0.002"));
         ProcessCpu cpu = new ProcessCpu(longs(arg(args, "--pids", "")), longs(arg(args, "--postgres-pid", "")));
-        ScaleTest test = new ScaleTest(coordinators);
+        // as in production: the operator (jobs, devices) holds the admin token; agents enrol with the enrollment
+        // token and continue with the worker token their registration returns
+        ScaleLoadGenerator test = new ScaleLoadGenerator(coordinators, System.getenv("FRONTIER_ADMIN_TOKEN"),
+                System.getenv("FRONTIER_WORKER_TOKEN"));
         int failures;
         try (Connection db = DriverManager.getConnection(arg(args, "--database-url", "jdbc:postgresql://127.0.0.1:5432/postgres"),
                 arg(args, "--database-user", "postgres"), arg(args, "--database-password", ""))) {
@@ -47,14 +53,15 @@ public final class ScaleTest {
         System.exit(failures == 0 ? 0 : 1);
     }
 
-    private int run(int[] steps, int seconds, int warmup, int deviceCount, double abandon, ProcessCpu cpu, Connection db)
-            throws Exception {
+    /** Runs the steps and the checks; returns how many checks failed. */
+    int run(int[] steps, int seconds, int warmup, int deviceCount, double abandon, ProcessCpu cpu, Connection db) throws Exception {
         int maxWorkers = Arrays.stream(steps).max().orElse(1);
-        ScaleApi api = new ScaleApi(http(0));
+        ScaleApi api = new ScaleApi(http(0, adminToken));
+        ScaleApi enrol = new ScaleApi(http(0, enrollmentToken == null ? adminToken : enrollmentToken));
         List<UUID> devices = new ArrayList<>();
         for (int i = 0; i < Math.min(deviceCount, maxWorkers); i++) devices.add(api.device("scale-device-" + i + "-" + UUID.randomUUID()));
-        List<UUID> workers = new ArrayList<>();
-        for (int i = 0; i < maxWorkers; i++) workers.add(api.worker("scale-worker-" + i, devices.get(i % devices.size())));
+        List<ScaleApi.Registered> workers = new ArrayList<>();
+        for (int i = 0; i < maxWorkers; i++) workers.add(enrol.worker("scale-worker-" + i, devices.get(i % devices.size())));
         String sha = api.artifact(("synthetic scale-test artifact " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         UUID model = api.model("scale-test-model");
         System.out.printf("scale test: %d coordinator(s) %s; %d devices; workers with roles build+measure, worker i on device i mod %d "
@@ -89,7 +96,7 @@ public final class ScaleTest {
      * One step: a job per active device, n workers spread round-robin over the coordinators, a 2 s ramp, then
      * {@code seconds} measured; workers finish the lease in hand, and the step's jobs are cancelled.
      */
-    private StepResult step(ScaleApi api, UUID model, List<UUID> devices, List<UUID> workers, String sha, double abandon,
+    private StepResult step(ScaleApi api, UUID model, List<UUID> devices, List<ScaleApi.Registered> workers, String sha, double abandon,
             int seconds, ProcessCpu cpu) throws Exception {
         List<UUID> stepJobs = new ArrayList<>();
         // a job per 8 active devices: each trial is built once and measured on its job's 8 devices (as a fan-out does)
@@ -101,7 +108,8 @@ public final class ScaleTest {
         List<SimulatedWorker> sims = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
-            SimulatedWorker w = new SimulatedWorker(i, workers.get(i), http(i % coordinators.size()), sha, abandon, log, running::get);
+            ScaleApi.Registered r = workers.get(i);
+            SimulatedWorker w = new SimulatedWorker(i, r.id(), http(i % coordinators.size(), r.token()), sha, abandon, log, running::get);
             sims.add(w);
             Thread t = new Thread(w, "sim-worker-" + i);
             threads.add(t);
@@ -128,11 +136,16 @@ public final class ScaleTest {
                 (s1.postgresMs() - s0.postgresMs()) / cycles, s1.machineBusyPercentSince(s0));
     }
 
+    /** Leases whose report the coordinator acknowledged, over all steps. */
+    long completedLeases() {
+        return log.entries().stream().filter(e -> e.outcome() == LeaseLog.Outcome.COMPLETED).count();
+    }
+
     private long countBuilds() {
         return log.entries().stream().filter(e -> e.outcome() == LeaseLog.Outcome.COMPLETED && "BUILD".equals(e.kind())).count();
     }
 
-    private LoopbackHttp http(int coordinator) {
+    private LoopbackHttp http(int coordinator, String token) {
         URI uri = coordinators.get(coordinator);
         return new LoopbackHttp(uri.getHost(), uri.getPort(), token);
     }
