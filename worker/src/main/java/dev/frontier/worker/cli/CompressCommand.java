@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +153,7 @@ public final class CompressCommand implements Command {
         boolean quantized = config.defaults().quantize() != null
                 || config.layers().values().stream().anyMatch(l -> l.quantize() != null);
         if (calibrate < 0) {
-            calibrate = quantized ? 256 : 0;
+            calibrate = quantized ? ActivationCalibrator.DEFAULT_IMAGES : 0;
         }
 
         PrintStream log = System.out;
@@ -251,14 +250,8 @@ public final class CompressCommand implements Command {
         }
         if (calibrate > 0) {
             long c0 = System.nanoTime();
-            Dataset train = data.train();
-            List<float[]> images = new ArrayList<>();
-            int[] order = Dataset.permutation(train.size(), seed);
-            for (int i = 0; i < Math.min(calibrate, train.size()); i++) {
-                images.add(train.image(order[i]));
-            }
             tuned = new ActivationCalibrator(percentile, Math.max(1, Runtime.getRuntime().availableProcessors()))
-                    .calibrate(tuned, images);
+                    .calibrate(tuned, data.train(), calibrate, seed);
             timings.put("calibrate", ms(c0));
         }
         Graph.Builder meta = tuned.toBuilder().metadata("compress.config", JSON.writeValueAsString(JSON.readTree(configText)))

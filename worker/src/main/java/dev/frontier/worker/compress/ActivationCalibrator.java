@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Node;
 import dev.frontier.worker.model.ReferenceInterpreter;
@@ -28,6 +29,8 @@ public final class ActivationCalibrator {
     public static final String MAX_KEY = "act_max.";
     public static final String SCALE_KEY = "act_scale.";
     public static final String INFO_KEY = "act_calibration";
+    /** Training images calibrated on by default (the compress CLI and the agent's BUILD task). */
+    public static final int DEFAULT_IMAGES = 256;
 
     private final double percentile;
     private final int threads;
@@ -91,6 +94,24 @@ public final class ActivationCalibrator {
         Map<String, Float> out = new LinkedHashMap<>();
         tails.forEach((k, t) -> out.put(k, t.threshold()));
         return out;
+    }
+
+    /**
+     * The calibration images: the first {@code n} (at most the split's size) of the training split in
+     * the order fixed by {@code seed}, so the same model, split and seed always get the same scales.
+     */
+    public static List<float[]> slice(Dataset train, int n, long seed) {
+        int[] order = Dataset.permutation(train.size(), seed);
+        List<float[]> images = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, train.size()); i++) {
+            images.add(train.image(order[i]));
+        }
+        return images;
+    }
+
+    /** The graph calibrated on {@link #slice(Dataset, int, long)} of the training split. */
+    public Graph calibrate(Graph g, Dataset train, int n, long seed) {
+        return calibrate(g, slice(train, n, seed));
     }
 
     /** The graph with the ranges recorded in its metadata. */
