@@ -275,8 +275,10 @@ public final class CompressCommand implements Command {
         ftReport.put("batch", ft.batchSize());
         ftReport.put("seed", ft.seed());
         if (kd != null) {
-            ftReport.put("distillation", Map.of("teacher", "original", "temperature", (double) kd.temperature(),
-                    "weight", (double) kd.weight()));
+            // Float.toString: 0.9f as itself, not 0.8999999761581421
+            ftReport.put("distillation", Map.of("teacher", "original",
+                    "temperature", Double.parseDouble(Float.toString(kd.temperature())),
+                    "weight", Double.parseDouble(Float.toString(kd.weight()))));
         }
         report.put("fineTune", ftReport);
         if (gradualReport != null) {

@@ -55,6 +55,7 @@ class GradualCompressCommandTest {
         assertThat(gradual.get("keptParams").longValue()).isGreaterThan(r.get("keptParams").longValue());
         assertThat(gradual.get("accuracy").isNumber()).isTrue();
         assertThat(r.get("fineTune").get("distillation").get("temperature").doubleValue()).isEqualTo(4.0);
+        assertThat(r.get("fineTune").get("distillation").get("weight").doubleValue()).isEqualTo(0.9);
     }
 
     @Test
