@@ -5,7 +5,7 @@
 # task leased twice at once, no acknowledged result lost or stored twice, every trial accounted for).
 # It measures the coordinators and PostgreSQL: the workers' results are synthetic. See service/BENCHMARK.md.
 #
-# Usage: service/scale-test.sh [--steps 1,4,16,32,64] [--seconds 20] [--warmup 30] [--replicas 2] [--abandon 0.002] [--keep] [--no-build]
+# Usage: service/scale-test.sh [--steps 1,4,16,32,64] [--seconds 20] [--warmup 180] [--replicas 2] [--abandon 0.002] [--keep] [--no-build]
 # PostgreSQL: Debian's server (initdb + pg_ctl in a temp dir) when installed, else the embedded
 # (zonky) binaries run as a separate server. Access as in production: the coordinators get an admin
 # token and an enrollment token (FRONTIER_ADMIN_TOKEN / FRONTIER_WORKER_TOKEN, random unless set);
@@ -16,7 +16,7 @@ set -euo pipefail
 SCALE_COORDINATOR_OPTS=${SCALE_COORDINATOR_OPTS:-}
 cd "$(dirname "$0")/.."
 
-STEPS=1,4,16,32,64 SECONDS_PER_STEP=20 WARMUP=30 REPLICAS=2 ABANDON=0.002 KEEP=0 BUILD=1
+STEPS=1,4,16,32,64 SECONDS_PER_STEP=20 WARMUP=180 REPLICAS=2 ABANDON=0.002 KEEP=0 BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --steps) STEPS=$2; shift 2 ;;
@@ -41,6 +41,7 @@ cleanup() {
   if [ "$KEEP" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # PostgreSQL refuses to run as root: as root, run its tools as the postgres user
@@ -103,4 +104,7 @@ echo "coordinators: ${COORDINATORS[*]} (java -Xmx512m -jar service/target/fronti
 java -Xmx256m -cp "$CP" dev.frontier.coordinator.bench.ScaleLoadGenerator \
   --coordinators "$(IFS=,; echo "${COORDINATORS[*]}")" --database-url "$DB_URL" \
   --steps "$STEPS" --seconds "$SECONDS_PER_STEP" --warmup "$WARMUP" --abandon "$ABANDON" \
-  --pids "$(IFS=,; echo "${COORD_PIDS[*]}")" --postgres-pid "$PG_PID"
+  --pids "$(IFS=,; echo "${COORD_PIDS[*]}")" --postgres-pid "$PG_PID" &
+# in the background and waited for, so an interrupt runs the cleanup at once
+PIDS+=($!)
+wait $!
