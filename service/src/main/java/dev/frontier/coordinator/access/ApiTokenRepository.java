@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
+import org.springframework.transaction.annotation.Transactional;
 
 interface ApiTokenRepository extends JpaRepository<ApiTokenEntity, UUID> {
     Optional<ApiTokenEntity> findByTokenHash(String tokenHash);
@@ -18,6 +19,7 @@ interface ApiTokenRepository extends JpaRepository<ApiTokenEntity, UUID> {
 
     long countByRoleAndRevokedAtIsNull(String role);
 
+    @Transactional
     @Modifying
     @Query("update ApiTokenEntity t set t.lastUsedAt = :at where t.id = :id")
     void markUsed(UUID id, Instant at);
