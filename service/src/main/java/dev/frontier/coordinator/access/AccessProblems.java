@@ -14,12 +14,11 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
-import tools.jackson.databind.json.JsonMapper;
+
+import dev.frontier.coordinator.system.Json;
 
 /** 401, 403 and firewall refusals as RFC 7807 problems, like every other error of the API. */
 final class AccessProblems implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer");
@@ -50,7 +49,7 @@ final class AccessProblems implements AuthenticationEntryPoint, AccessDeniedHand
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(JSON.writeValueAsString(p));
+        response.getWriter().write(Json.write(p));
     }
 
     private static String safePath(String uri) {

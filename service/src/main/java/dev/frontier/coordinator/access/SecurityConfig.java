@@ -12,7 +12,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -35,9 +34,8 @@ import static dev.frontier.coordinator.access.Caller.WORKER;
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiTokenService tokens, FrontierProperties props,
+    SecurityFilterChain api(HttpSecurity http, ApiTokenService tokens, FrontierProperties props, AccessProblems problems,
             @Value("${management.server.port:-1}") int managementPort) throws Exception {
-        AccessProblems problems = new AccessProblems();
         // a separate management port (Kubernetes: 8081) is never routed by the Ingress and is
         // closed to all but the monitoring namespace by a NetworkPolicy: Prometheus scrapes it bare
         RequestMatcher onManagementPort = request -> managementPort > 0 && request.getLocalPort() == managementPort;
@@ -72,8 +70,9 @@ class SecurityConfig {
         return http.build();
     }
 
+    /** 401, 403 and the firewall's refusals (picked up as the RequestRejectedHandler) as problems. */
     @Bean
-    RequestRejectedHandler rejectedUrlsAsProblems() {
+    AccessProblems accessProblems() {
         return new AccessProblems();
     }
 

@@ -20,6 +20,7 @@ public final class Api {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The admin token the test profile sets (frontier.auth.admin-token in application-test.yml). */
     public static final String ADMIN_TOKEN = "test-admin-token";
+    private final int port;
     private final String base;
     private final String token;
 
@@ -28,13 +29,14 @@ public final class Api {
     }
 
     private Api(int port, String token) {
+        this.port = port;
         this.base = "http://localhost:" + port;
         this.token = token;
     }
 
     /** The same coordinator, called with another token (null: no Authorization header). */
     public Api as(String otherToken) {
-        return new Api(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherToken);
+        return new Api(port, otherToken);
     }
 
     public Response send(String method, String path, Map<String, String> headers) {
