@@ -27,6 +27,11 @@ import dev.frontier.coordinator.trial.TrialView;
 public class FrontierService {
     static final double[] REFERENCE = {1.0, 2.0, 1.0};
 
+    /** The hypervolume reference point (a copy): strategies that aim at hypervolume score against the same one. */
+    public static double[] reference() {
+        return REFERENCE.clone();
+    }
+
     /**
      * The job facts the frontier depends on. baselineAccuracy may be null while unknown. Only
      * trials at fidelityMax (and the dense baseline) count: a short fine-tune under-states accuracy.

@@ -28,6 +28,11 @@ abstract class LearningStrategy implements SearchStrategy {
         observed.addAll(results);
     }
 
+    /** Every result observed so far, in observation order (all fidelities, failures included). */
+    List<TrialResult> observed() {
+        return java.util.Collections.unmodifiableList(observed);
+    }
+
     /** Usable results by genome key, in observation order; a higher fidelity replaces a lower one. */
     Map<String, Known> known(Encoding enc) {
         Map<String, Known> out = new LinkedHashMap<>();

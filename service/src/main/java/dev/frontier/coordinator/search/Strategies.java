@@ -14,7 +14,7 @@ public final class Strategies {
      * visits every point once; on a large one it spreads its samples.
      */
     public static final String DEFAULT = "grid";
-    public static final List<String> NAMES = List.of("random", "grid", "nsga2", "greedy");
+    public static final List<String> NAMES = List.of("random", "grid", "nsga2", "greedy", "surrogate");
 
     private Strategies() {
     }
@@ -26,6 +26,7 @@ public final class Strategies {
             case "grid" -> new GridStrategy(random);
             case "nsga2" -> new Nsga2Strategy(random);
             case "greedy" -> new GreedyStrategy(random);
+            case "surrogate" -> new SurrogateStrategy(random);
             default -> throw new IllegalArgumentException("unknown strategy " + name);
         };
     }

@@ -26,7 +26,7 @@ class StrategiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"random", "grid", "nsga2", "greedy"})
+    @ValueSource(strings = {"random", "grid", "nsga2", "greedy", "surrogate"})
     void sameSeedAndHistorySameProposals(String name) {
         Replay.Run a = Replay.run(name, 11, problem, settings(0.5, 40, 0.25, 1));
         Replay.Run b = Replay.run(name, 11, problem, settings(0.5, 40, 0.25, 1));
@@ -47,7 +47,7 @@ class StrategiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"grid", "nsga2"})
+    @ValueSource(strings = {"grid", "nsga2", "surrogate"})
     void differentSeedsDiffer(String name) {
         assertThat(Replay.run(name, 1, problem, settings(0.5, 30, 1, 1)).proposed())
                 .isNotEqualTo(Replay.run(name, 2, problem, settings(0.5, 30, 1, 1)).proposed());
