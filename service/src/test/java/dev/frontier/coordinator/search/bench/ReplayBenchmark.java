@@ -24,7 +24,8 @@ import dev.frontier.coordinator.search.Strategies;
  * <pre>
  * ReplayBenchmark --table trials.json --profile profile.json --target-ms 4 --max-drop 1
  *                 [--trials 150] [--seeds 10] [--in-flight 4] [--fidelity-min F] [--fidelity-max F]
- *                 [--strategies random,grid,nsga2,greedy] [--latency median|layers] [--replay pool|nearest]
+ *                 [--strategies random,grid,nsga2,greedy,surrogate] [--latency median|layers] [--replay pool|nearest]
+ *                 [--search-space narrowing.json]   (the job's searchSpace, when the table was recorded on a narrowed space)
  * ReplayBenchmark --synthetic ...   (the SYNTHETIC test fixture: checks the harness, ranks nothing)
  * </pre>
  */
@@ -72,7 +73,7 @@ public final class ReplayBenchmark {
             else if (!replay.equals("pool")) throw new IllegalArgumentException("--replay is pool or nearest, got " + replay);
             Map<String, Object> profile = JSON.readValue(Files.readString(Path.of(require(a, "profile"))), LinkedHashMap.class);
             if (profile.get("profile") instanceof Map<?, ?> inner) profile = castMap(inner); // a GET /models/{id} body
-            space = SearchSpaces.fromProfile(profile, null);
+            space = SearchSpaces.fromProfile(profile, a.containsKey("search-space") ? narrowing(Path.of(a.get("search-space"))) : null);
             table.bind(space);
             oracle = table;
             target = Double.parseDouble(require(a, "target-ms"));
@@ -126,6 +127,15 @@ public final class ReplayBenchmark {
             System.out.printf(Locale.ROOT, "  %-8s %6s  [%s .. %s]  (%d/%d)%n", name, show(quantile(needed, 0.5)),
                     show(quantile(needed, 0.25)), show(quantile(needed, 0.75)), reached, seeds);
         }
+    }
+
+    /** A job's {@code searchSpace} object (schemes, rates, quantizeBits, layers; each optional). */
+    @SuppressWarnings("unchecked")
+    static SearchSpaces.Narrowing narrowing(Path file) throws IOException {
+        Map<String, Object> n = JSON.readValue(Files.readString(file), LinkedHashMap.class);
+        List<Double> rates = n.get("rates") == null ? null : ((List<Number>) n.get("rates")).stream().map(Number::doubleValue).toList();
+        return new SearchSpaces.Narrowing((List<String>) n.get("schemes"), rates, (List<Integer>) n.get("quantizeBits"),
+                (List<String>) n.get("layers"));
     }
 
     /** Lower empirical quantile of sorted values. */
