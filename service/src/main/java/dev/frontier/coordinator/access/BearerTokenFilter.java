@@ -12,6 +12,8 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.frontier.coordinator.system.ProblemResponse;
+
 /**
  * Turns {@code Authorization: Bearer <token>} into the request's {@link Caller}. A request without
  * the header goes on anonymous (the URL rules decide); a header with an unknown or revoked token is
@@ -38,7 +40,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
                 : Optional.empty();
         if (caller.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            AccessProblems.write(request, response, HttpStatus.UNAUTHORIZED,
+            ProblemResponse.write(request, response, HttpStatus.UNAUTHORIZED,
                     "the bearer token is unknown or revoked (the header must be 'Authorization: Bearer <token>')");
             return;
         }

@@ -27,11 +27,13 @@ import dev.frontier.coordinator.worker.WorkerService.WorkerInfo;
 class LeaseController implements LeasesApi {
     private final LeaseService leases;
     private final WorkerService workers;
+    private final LeaseAdmission admission;
     private final Duration pollInterval;
 
-    LeaseController(LeaseService leases, WorkerService workers, FrontierProperties props) {
+    LeaseController(LeaseService leases, WorkerService workers, LeaseAdmission admission, FrontierProperties props) {
         this.leases = leases;
         this.workers = workers;
+        this.admission = admission;
         this.pollInterval = props.lease().pollInterval();
     }
 
@@ -54,7 +56,8 @@ class LeaseController implements LeasesApi {
             long left = deadline - System.nanoTime();
             if (!granted.isEmpty() || left <= 0) return ResponseEntity.ok(new LeaseBatch(granted));
             try {
-                leases.await(worker, roles, Duration.ofNanos(Math.min(left, pollInterval.toNanos())));
+                Duration wait = Duration.ofNanos(Math.min(left, pollInterval.toNanos()));
+                admission.waitOutside(() -> leases.await(worker, roles, wait));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ResponseEntity.ok(new LeaseBatch(List.of()));

@@ -21,7 +21,7 @@ public record FrontierProperties(
         if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
         if (maxUpload == null) maxUpload = DataSize.ofMegabytes(64);
         if (auth == null) auth = new Auth(null, null, null, null);
-        if (lease == null) lease = new Lease(null, 0, null, null);
+        if (lease == null) lease = new Lease(null, 0, null, null, 0, null);
         if (search == null) search = new Search(null, 0);
         if (device == null) device = new Device(null);
         if (scheduling == null) scheduling = new Scheduling(true);
@@ -45,12 +45,19 @@ public record FrontierProperties(
         }
     }
 
-    public record Lease(Duration ttl, int maxAttempts, Duration reapInterval, Duration pollInterval) {
+    /**
+     * {@code maxConcurrent}: lease requests doing their work at once (the rest queue in arrival order,
+     * {@code LeaseAdmission}); 0 = twice the cores. {@code admissionWait}: how long one may queue before 503.
+     */
+    public record Lease(Duration ttl, int maxAttempts, Duration reapInterval, Duration pollInterval,
+            int maxConcurrent, Duration admissionWait) {
         public Lease {
             if (ttl == null) ttl = Duration.ofSeconds(60);
             if (maxAttempts <= 0) maxAttempts = 3;
             if (reapInterval == null) reapInterval = Duration.ofSeconds(5);
             if (pollInterval == null) pollInterval = Duration.ofMillis(250);
+            if (maxConcurrent <= 0) maxConcurrent = 2 * Runtime.getRuntime().availableProcessors();
+            if (admissionWait == null) admissionWait = Duration.ofSeconds(30);
         }
     }
 

@@ -24,6 +24,8 @@ import dev.frontier.coordinator.FrontierApplication;
  * with -Xmx512m), seeds a trial history by batch insert, then N simulated workers do
  * lease + complete cycles on BUILD tasks over real HTTP. Prints a table; see service/bench.sh.
  * Arguments: --workers 8,32,64 --seconds 10 --trials 1000,100000 --warmup 180 (at most; see warmUp)
+ * --rates max,500 (per row: "max" = closed loop, as fast as the workers can go; a number = that many
+ * cycles/s offered in total, paced, latency from the scheduled send time)
  * "CPU ms/cycle" is this JVM's CPU (coordinator + load generator, not PostgreSQL) per cycle.
  */
 public final class LeaseLoadBenchmark {
@@ -85,6 +87,8 @@ public final class LeaseLoadBenchmark {
     }
 
     private void run(int[] workerCounts, int seconds, int[] trialLevels, String[] args) throws Exception {
+        double[] offered = Arrays.stream(arg(args, "--rates", "max").split(","))
+                .mapToDouble(r -> r.strip().equals("max") ? 0 : Double.parseDouble(r.strip())).toArray();
         if (System.getProperty("bench.asyncCommit") != null) {
             jdbc.execute("ALTER SYSTEM SET synchronous_commit = off");
             jdbc.execute("SELECT pg_reload_conf()");
@@ -101,22 +105,23 @@ public final class LeaseLoadBenchmark {
         warmUp(workers, Integer.parseInt(arg(args, "--warmup", "180")), rate);
 
         System.out.println();
-        System.out.println("| trials in table | workers | cycles/s | p50 ms | p99 ms | errors | JVM CPU ms/cycle | PG CPU ms/cycle | bytes/trial |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| trials in table | workers | offered cycles/s | cycles/s | p50 ms | p99 ms | errors | JVM CPU ms/cycle | PG CPU ms/cycle | bytes/trial |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int level : trialLevels) {
             seedHistory(level);
-            for (int n : workerCounts) {
+            for (int n : workerCounts) for (double offer : offered) {
                 // enough queued work for the run at the last rate seen, and the table back to the level afterwards
                 int first = queue((int) Math.max(1000, rate * seconds * 2));
                 long rows = jdbc.queryForObject("SELECT count(*) FROM trial", Long.class);
                 long cpu0 = CpuClock.treeCpuMillis();
                 long pg0 = CpuClock.treeCpuMillis(postgresPid);
-                Result r = cycles(workers.subList(0, n), seconds);
+                Result r = cycles(workers.subList(0, n), seconds, offer);
                 double cycles = Math.max(1.0, r.perSecond * seconds);
                 double cpuPerCycle = (CpuClock.treeCpuMillis() - cpu0) / cycles;
                 double pgPerCycle = (CpuClock.treeCpuMillis(postgresPid) - pg0) / cycles;
                 rate = Math.max(rate, r.perSecond);
-                System.out.printf("| %,d | %d | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.0f |%n", rows, n, r.perSecond, r.p50, r.p99,
+                System.out.printf("| %,d | %d | %s | %.0f | %.1f | %.1f | %d | %.2f | %.2f | %.0f |%n", rows, n,
+                        offer == 0 ? "max (closed loop)" : String.format("%.0f", offer), r.perSecond, r.p50, r.p99,
                         r.errors, cpuPerCycle, pgPerCycle, bytesPerTrial());
                 dropFrom(first);
             }
@@ -136,7 +141,7 @@ public final class LeaseLoadBenchmark {
             int first = queue((int) (rate * round * 2));
             long cpu0 = CpuClock.treeCpuMillis();
             long jit0 = CpuClock.compilerCpuMillis();
-            cycles(workers, round);
+            cycles(workers, round, 0);
             share = (CpuClock.compilerCpuMillis() - jit0) / (double) Math.max(1, CpuClock.treeCpuMillis() - cpu0);
             dropFrom(first);
         }
@@ -147,12 +152,22 @@ public final class LeaseLoadBenchmark {
     private record Result(double perSecond, double p50, double p99, long errors) {
     }
 
-    /** N workers, each: POST /leases (max 1, no wait) then POST /leases/{id}/complete, for `seconds`. */
-    private Result cycles(List<UUID> workers, int seconds) throws InterruptedException {
+    /**
+     * N workers, each: POST /leases (max 1, no wait) then POST /leases/{id}/complete, for `seconds`.
+     * {@code offered} 0: closed loop, each worker starts its next cycle as soon as the last ended, so
+     * with N workers the mean latency is N / requests per second by construction (a throughput test).
+     * {@code offered} > 0: open loop, worker i starts cycle k at a fixed time (phase i/N of the period
+     * N/offered), and the lease latency counts from that scheduled time, not from when the request was
+     * actually sent, so a stalled coordinator shows up as latency of every cycle it delayed (no
+     * coordinated omission). A worker whose cycles overrun its schedule sends the next at once.
+     */
+    private Result cycles(List<UUID> workers, int seconds, double offered) throws InterruptedException {
         LongAdder done = new LongAdder();
         AtomicLong errors = new AtomicLong();
         long[][] latencies = new long[workers.size()][];
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(seconds).toNanos();
+        long period = offered > 0 ? (long) (workers.size() / offered * 1e9) : 0;
         CountDownLatch finished = new CountDownLatch(workers.size());
         for (int i = 0; i < workers.size(); i++) {
             final int idx = i;
@@ -160,9 +175,18 @@ public final class LeaseLoadBenchmark {
             Thread t = new Thread(() -> {
                 long[] lat = new long[200_000];
                 int k = 0;
+                long scheduled = start + period * idx / workers.size();
                 try (LoopbackHttp http = http()) {
                     while (System.nanoTime() < deadline && k < lat.length - 2) {
                         long t0 = System.nanoTime();
+                        if (period > 0) {
+                            if (scheduled > t0) {
+                                Thread.sleep((scheduled - t0) / 1_000_000, (int) ((scheduled - t0) % 1_000_000));
+                            }
+                            t0 = scheduled;
+                            scheduled += period;
+                            if (t0 >= deadline) break;
+                        }
                         JsonNode leases = post(http, "/leases", "{\"workerId\":\"" + w + "\",\"max\":1}").path("leases");
                         long t1 = System.nanoTime();
                         lat[k++] = t1 - t0;
@@ -176,7 +200,7 @@ public final class LeaseLoadBenchmark {
                         lat[k++] = System.nanoTime() - t1;
                         done.increment();
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | InterruptedException e) {
                     errors.incrementAndGet();
                 } finally {
                     latencies[idx] = Arrays.copyOf(lat, k);
