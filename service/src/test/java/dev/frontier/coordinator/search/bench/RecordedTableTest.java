@@ -27,6 +27,8 @@ class RecordedTableTest {
     static final Path DIR = Path.of("src/test/resources/replay");
     static final Path TABLE = DIR.resolve("vgg-fmnist-random.jsonl");
     static final Path PROFILE = DIR.resolve("vgg-fmnist-profile.json");
+    static final Path CODESIGN = DIR.resolve("vgg-fmnist-codesign.jsonl");
+    static final Path CODESIGN_SPACE = DIR.resolve("vgg-fmnist-codesign-space.json");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @SuppressWarnings("unchecked")
@@ -56,6 +58,35 @@ class RecordedTableTest {
         long pairs = rows.stream().filter(r -> r.fidelity() == max && lowConfigs.contains(r.config())).count();
         assertThat(pairs).as("configs recorded at both fidelities (promotions)").isGreaterThanOrEqualTo(30);
 
+        everyRowIsAPointOfTheSpaceAndSane(rows, encoding, min, max);
+        assertThat(table.bestHypervolume(new Replay.Settings(space, 0.6, 1, 100, 4, min, max))).isPositive();
+    }
+
+    /**
+     * The co-design table: pattern/connectivity on conv2 and conv4 with or without int8, one
+     * fidelity, recorded by grid so that every point of its space is there and a replay answers
+     * each proposal with the config it asked for.
+     */
+    @Test
+    void codesignTableCoversItsNarrowedSpaceAtOneFidelity() throws Exception {
+        ReplayTable table = ReplayTable.load(CODESIGN);
+        SearchSpace space = SearchSpaces.fromProfile(profile(), ReplayBenchmark.narrowing(CODESIGN_SPACE));
+        Encoding encoding = new Encoding(space);
+        assertThat(encoding.size()).as("conv2 and conv4: dense, connectivity 0.75, pattern 4/6/8 x connectivity 0/0.75; float32 or int8")
+                .isEqualTo(8 * 8 * 2);
+        List<ReplayTable.Row> rows = table.rows();
+        double max = table.maxFidelity();
+        assertThat(table.minFidelity(max)).as("one fidelity").isEqualTo(max);
+        assertThat(rows.stream().filter(r -> r.config().isEmpty() && !r.failed())).as("the dense baseline").hasSize(1);
+        Set<String> points = rows.stream().map(r -> Encoding.key(encoding.decode(r.config()))).collect(Collectors.toSet());
+        assertThat(points).as("each point once").hasSize(rows.size());
+        assertThat((long) points.size()).as("every point of the space recorded").isEqualTo(encoding.size());
+        everyRowIsAPointOfTheSpaceAndSane(rows, encoding, max, max);
+        assertThat(rows.stream().filter(r -> !r.failed() && r.config().containsKey("default")).count()).as("int8 rows").isPositive();
+        assertThat(table.bestHypervolume(new Replay.Settings(space, 0.3, 1, 100, 4, max, max))).isPositive();
+    }
+
+    private static void everyRowIsAPointOfTheSpaceAndSane(List<ReplayTable.Row> rows, Encoding encoding, double min, double max) {
         for (ReplayTable.Row r : rows) {
             // a config of the space survives decode -> encode unchanged; anything else would be snapped
             Map<String, Object> again = encoding.config(encoding.decode(r.config()));
@@ -69,6 +100,5 @@ class RecordedTableTest {
             assertThat(r.sizeBytes()).isPositive();
             assertThat(r.perLayerMs()).containsKeys("conv1", "fc2");
         }
-        assertThat(table.bestHypervolume(new Replay.Settings(space, 0.6, 1, 100, 4, min, max))).isPositive();
     }
 }
