@@ -7,7 +7,7 @@ import { loading, errorBox } from './shared.js';
 
 // Strategies come from the coordinator's own OpenAPI document when it serves one, so new ones
 // show up without a dashboard change; 'random' is the contract's baseline.
-const STRATEGY_LABELS = { random: 'Random', grid: 'Grid', nsga2: 'NSGA-II', 'nsga-ii': 'NSGA-II', greedy: 'Latency-guided greedy', 'latency-greedy': 'Latency-guided greedy' };
+const STRATEGY_LABELS = { random: 'Random', grid: 'Grid', nsga2: 'NSGA-II', 'nsga-ii': 'NSGA-II', greedy: 'Latency-guided greedy', 'latency-greedy': 'Latency-guided greedy', surrogate: 'Surrogate model' };
 const FALLBACK_STRATEGIES = ['random'];
 
 async function loadStrategies(signal) {

@@ -18,7 +18,7 @@ public final class DemoCommand implements Command {
                 usage: frontier-worker demo --coordinator URL [--token T] [--device NAME] [--model FILE]
                                             [--target-fraction 0.4] [--max-drop 1.0] [--max-trials 40]
                                             [--max-seconds 540] [--fidelity-min 0.1] [--fidelity-max 0.1]
-                                            [--strategy grid] [--seed 1]
+                                            [--strategy surrogate] [--seed 1]
 
                 Uploads the model (default: the shipped VGG-style Fashion-MNIST baseline), measures the
                 dense baseline on the device, submits a search whose latency target is the given fraction
@@ -37,7 +37,7 @@ public final class DemoCommand implements Command {
         DemoDriver.Settings s = new DemoDriver.Settings(args.string("device", hostName()), "vgg-fmnist-demo", model,
                 "fashion-mnist", args.number("target-fraction", 0.4), args.number("max-drop", 1.0),
                 args.integer("max-trials", 40), args.integer("max-seconds", 540), args.number("fidelity-min", 0.1),
-                args.number("fidelity-max", 0.1), args.string("strategy", "grid"), args.integer("seed", 1));
+                args.number("fidelity-max", 0.1), args.string("strategy", "surrogate"), args.integer("seed", 1));
         args.rejectUnknown();
         if (s.targetFraction() <= 0 || s.targetFraction() > 1) {
             throw new UsageException("--target-fraction must be in (0, 1]");
