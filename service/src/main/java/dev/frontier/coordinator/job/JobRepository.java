@@ -4,11 +4,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.persistence.LockModeType;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
 interface JobRepository extends JpaRepository<JobEntity, UUID> {
@@ -23,8 +21,12 @@ interface JobRepository extends JpaRepository<JobEntity, UUID> {
     @Query("SELECT j FROM JobEntity j WHERE j.modelId = :modelId AND j.id <> :id AND j.createdAt <= :before ORDER BY j.createdAt DESC")
     List<JobEntity> earlierOnModel(UUID modelId, UUID id, java.time.Instant before, Pageable pageable);
 
-    /** The search step and job-level reports serialise on the job row (also across replicas). */
-    @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("SELECT j FROM JobEntity j WHERE j.id = :id")
+    /**
+     * The search step and cancellation serialise on the job row (also across replicas). FOR NO KEY
+     * UPDATE, not FOR UPDATE: the foreign-key checks of every task and trial insert take FOR KEY
+     * SHARE on their job row, which FOR UPDATE blocks, so lease completions of a job (their MEASURE
+     * inserts) stalled behind each search step, and a step on a big job is not instant.
+     */
+    @Query(value = "SELECT * FROM job WHERE id = :id FOR NO KEY UPDATE", nativeQuery = true)
     Optional<JobEntity> lockById(UUID id);
 }
