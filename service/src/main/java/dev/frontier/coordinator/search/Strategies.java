@@ -10,7 +10,7 @@ public final class Strategies {
     /**
      * The default: the surrogate needs the fewest trials to 95 % of the best hypervolume in four of
      * the five views of the two recorded replay tables (second to greedy in the fifth), and is the
-     * only strategy that reaches it on every view of the sparse whole-space table (see
+     * only strategy whose median seed reaches it in every view of the sparse whole-space table (see
      * service/src/test/java/dev/frontier/coordinator/search/bench/README.md).
      */
     public static final String DEFAULT = "surrogate";
