@@ -63,12 +63,25 @@ final class Ridge {
 
     /** Posterior predictive standard deviation of the mean (the noise of one new measurement excluded). */
     double sd(int target, double[] x) {
+        return sd(target, leverage(x));
+    }
+
+    /** {@link #sd(int, double[])} for a row whose {@link #leverage} is known. */
+    double sd(int target, double leverage) {
+        return Math.sqrt(Math.max(0, noise[target] * leverage));
+    }
+
+    /**
+     * x'(X'X + lambda I)^-1 x, the part of the predictive variance that depends on the row: the same for
+     * every target, so a caller wanting several targets' sds computes it (the costly part) once.
+     */
+    double leverage(double[] x) {
         double q = 0;
         for (int i = 0; i < features; i++) {
             if (x[i] == 0) continue;
             q += x[i] * dot(inverse[i], x);
         }
-        return Math.sqrt(Math.max(0, noise[target] * q));
+        return q;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -68,7 +68,7 @@ public class SurrogateStrategy extends LearningStrategy {
             candidates.remove(key);
             if (model != null) {
                 // believe the prediction until the result is in, so the next pick goes elsewhere
-                List<double[]> grown = with(front, model.predict(g, 0));
+                List<double[]> grown = with(front, model.predict(g));
                 front = Pareto.nonDominated(grown).stream().map(grown::get).toList();
             }
             out.add(proposal(enc, g, history));
@@ -84,9 +84,10 @@ public class SurrogateStrategy extends LearningStrategy {
         double bestGain = -1;
         double bestSpread = -1;
         for (int[] g : candidates.values()) {
-            double[] p = model.predict(g, OPTIMISM);
+            Model.Scored s = model.score(g);
+            double[] p = s.point();
             double gain = dominatedBy(front, p) ? 0 : Pareto.hypervolume3d(with(front, p), ref) - base;
-            double spread = model.spread(g);
+            double spread = s.spread();
             if (gain > bestGain + 1e-12 || (Math.abs(gain - bestGain) <= 1e-12 && spread > bestSpread)) {
                 best = g;
                 bestGain = gain;
@@ -164,7 +165,7 @@ public class SurrogateStrategy extends LearningStrategy {
                 double[] p = Objectives.point(usable.get(i), history.goal(), baselineSize);
                 points.put(key, new double[] {p[0] / 100, p[1], p[2]});
             } else {
-                points.putIfAbsent(key, model.predict(genomes.get(i), 0));
+                points.putIfAbsent(key, model.predict(genomes.get(i)));
             }
         }
         List<double[]> all = new ArrayList<>(points.values());
@@ -188,19 +189,33 @@ public class SurrogateStrategy extends LearningStrategy {
             return new Model(features, ridge, front, genomes);
         }
 
-        /** Predicted full-fidelity point (error/100, latency/target, size/baseline), {@code optimism} sds better on the first two. */
-        double[] predict(int[] g, double optimism) {
-            double[] x = features.of(g, false);
-            double error = Math.exp(ridge.mean(ERROR, x) - optimism * ridge.sd(ERROR, x)) - 1;
-            double latency = Math.exp(ridge.mean(LATENCY, x) - optimism * ridge.sd(LATENCY, x));
-            double size = Math.exp(ridge.mean(SIZE, x));
-            return new double[] {Math.min(100, Math.max(0, error)) / 100, latency, size};
+        /**
+         * A candidate as {@code best} weighs it: its point {@link #OPTIMISM} sds better on error and
+         * latency, and how little the models know about it (the sum of those two sds). Both sds share
+         * one leverage, the costly part, computed once per candidate.
+         */
+        record Scored(double[] point, double spread) {
         }
 
-        /** How little the models know about a point: the sum of the error and latency sds. */
-        double spread(int[] g) {
+        Scored score(int[] g) {
             double[] x = features.of(g, false);
-            return ridge.sd(ERROR, x) + ridge.sd(LATENCY, x);
+            double leverage = ridge.leverage(x);
+            double sdError = ridge.sd(ERROR, leverage);
+            double sdLatency = ridge.sd(LATENCY, leverage);
+            return new Scored(point(x, OPTIMISM * sdError, OPTIMISM * sdLatency), sdError + sdLatency);
+        }
+
+        /** Predicted full-fidelity point (error/100, latency/target, size/baseline): the models' means. */
+        double[] predict(int[] g) {
+            return point(features.of(g, false), 0, 0);
+        }
+
+        /** The point with error and latency taken {@code errorMargin} / {@code latencyMargin} better (log scale). */
+        private double[] point(double[] x, double errorMargin, double latencyMargin) {
+            double error = Math.exp(ridge.mean(ERROR, x) - errorMargin) - 1;
+            double latency = Math.exp(ridge.mean(LATENCY, x) - latencyMargin);
+            double size = Math.exp(ridge.mean(SIZE, x));
+            return new double[] {Math.min(100, Math.max(0, error)) / 100, latency, size};
         }
     }
 }
