@@ -178,6 +178,23 @@ public final class Encoding {
         return best;
     }
 
+    /** Per option of a layer: the index of its scheme among the layer's pruning schemes (in option order), -1 when dense. */
+    int[] schemeIndices(int layer) {
+        List<String> schemes = new ArrayList<>();
+        List<Option> list = options.get(layer);
+        int[] out = new int[list.size()];
+        for (int o = 0; o < list.size(); o++) {
+            String scheme = list.get(o).scheme();
+            if (scheme.equals("none")) {
+                out[o] = -1;
+                continue;
+            }
+            if (!schemes.contains(scheme)) schemes.add(scheme);
+            out[o] = schemes.indexOf(scheme);
+        }
+        return out;
+    }
+
     /** Order in which a dense layer tries schemes when tightened: the ones a compiler turns into speed first. */
     private static final List<String> PREFERENCE = List.of("pattern", "block", "connectivity", "filter", "unstructured");
 

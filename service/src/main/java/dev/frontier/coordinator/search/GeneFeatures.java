@@ -1,8 +1,5 @@
 package dev.frontier.coordinator.search;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The features the surrogate's additive models see for a genome: an intercept, a low-fidelity flag,
@@ -28,23 +25,11 @@ final class GeneFeatures {
         }
         schemeIndex = new int[enc.genes() - 1][];
         for (int layer = 0; layer < enc.genes() - 1; layer++) {
-            Map<String, Integer> schemes = new LinkedHashMap<>();
-            List<Encoding.Option> options = enc.options(layer);
-            schemeIndex[layer] = new int[options.size()];
-            for (int o = 0; o < options.size(); o++) {
-                String scheme = options.get(o).scheme();
-                if (scheme.equals("none")) {
-                    schemeIndex[layer][o] = -1;
-                    continue;
-                }
-                Integer at = schemes.get(scheme);
-                if (at == null) {
-                    at = next;
-                    schemes.put(scheme, at);
-                    next += 2; // indicator, log reduction
-                }
-                schemeIndex[layer][o] = at;
-            }
+            int[] scheme = enc.schemeIndices(layer);
+            int schemes = java.util.Arrays.stream(scheme).max().orElse(-1) + 1;
+            schemeIndex[layer] = new int[scheme.length];
+            for (int o = 0; o < scheme.length; o++) schemeIndex[layer][o] = scheme[o] < 0 ? -1 : next + 2 * scheme[o]; // indicator, log reduction
+            next += 2 * schemes;
         }
         this.size = next;
     }

@@ -12,4 +12,13 @@ public interface SearchStrategy {
     List<Proposal> propose(SearchHistory history, int n);
 
     void observe(List<TrialResult> results);
+
+    /**
+     * The order in which multi-fidelity ({@link SuccessiveHalving}) promotes finished low-fidelity
+     * results to full fidelity, given its own ranking of their measured low-fidelity points. A
+     * strategy with a model of the full-fidelity outcome may reorder; the default keeps the ranking.
+     */
+    default List<TrialResult> promotionOrder(SearchHistory history, List<TrialResult> ranked) {
+        return ranked;
+    }
 }

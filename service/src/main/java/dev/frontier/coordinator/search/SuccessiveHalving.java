@@ -43,7 +43,7 @@ public class SuccessiveHalving implements SearchStrategy {
         Set<Integer> finished = history.results().stream().map(TrialResult::seq).collect(Collectors.toSet());
         boolean lowPending = low.stream().anyMatch(p -> !finished.contains(p.seq()));
 
-        List<TrialResult> ranked = rankLow(history);
+        List<TrialResult> ranked = base.promotionOrder(history, rankLow(history));
         int earned = ranked.size() / ETA;
         for (int i = 0; i < Math.min(earned, ranked.size()) && out.size() < n; i++) {
             TrialResult r = ranked.get(i);

@@ -11,15 +11,20 @@ import dev.frontier.coordinator.frontier.FrontierService;
 import dev.frontier.coordinator.frontier.Pareto;
 
 /**
- * Model-based search. Three additive models over the per-layer genes ({@link GeneFeatures}, fitted
- * by {@link Ridge} on every usable result so far, both fidelities) predict log error, log latency
- * (as a multiple of the target) and log size. Candidates (the whole space when it is small, else
+ * Model-based search. Additive models over the per-layer genes ({@link GeneFeatures}, fitted by
+ * {@link Ridge} on every usable result so far, both fidelities) predict log error and log size;
+ * latency (as a multiple of the target) comes from the per-layer times the agents report, one model
+ * per layer summed ({@link LayerLatencyModel}), or from a whole-model additive model when an agent
+ * reports none. Candidates (the whole space when it is small, else
  * random points plus one-notch neighbours of the current front) are scored by how much they would
  * add to the hypervolume of the predicted full-fidelity frontier, judged optimistically (one
  * standard deviation better on error and latency), so options the models know little about
  * still get tried. The best are proposed one by one, each added to the frontier at its predicted
  * value before the next is chosen, so a batch spreads. A share of proposals stays uniformly random,
  * and until the models have enough results everything is random.
+ *
+ * Under multi-fidelity the same models also choose which low-fidelity results are promoted
+ * ({@link #promotionOrder}).
  *
  * The hypervolume uses the frontier's normalisation and reference point, so the latency target
  * bounds what counts: a point slower than twice the target adds nothing.
@@ -34,6 +39,8 @@ public class SurrogateStrategy extends LearningStrategy {
     /** Spaces up to this size are scored exhaustively. */
     private static final long ENUMERATE = 5_000;
     private static final int RANDOM_CANDIDATES = 1_500;
+    /** Promotion candidates ordered by the models; a job promotes a third of its low-fidelity trials, a few per round. */
+    private static final int PROMOTION_PICKS = 16;
     private static final int ERROR = 0;
     private static final int LATENCY = 1;
     private static final int SIZE = 2;
@@ -56,11 +63,12 @@ public class SurrogateStrategy extends LearningStrategy {
         Model model = usable.size() >= minObservations(enc) ? fit(enc, usable, history) : null;
         Map<String, int[]> candidates = model == null ? new LinkedHashMap<>() : candidates(enc, taken, model.frontGenomes());
         List<double[]> front = model == null ? List.of() : new ArrayList<>(model.front());
+        Map<String, Model.Scored> scores = new java.util.HashMap<>(); // the models stay fixed for the whole batch
         List<Proposal> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int[] g = null;
             boolean explore = random.nextDouble() < EXPLORE;
-            if (model != null && !explore) g = best(model, candidates, front);
+            if (model != null && !explore) g = best(model, candidates, scores, front);
             if (g == null) g = freshRandom(enc, taken);
             if (g == null) break;
             String key = Encoding.key(g);
@@ -76,15 +84,64 @@ public class SurrogateStrategy extends LearningStrategy {
         return out;
     }
 
+    /**
+     * Low-fidelity results ordered by what their full-fidelity run is predicted to add to the
+     * frontier (optimistically, as proposals are chosen; each pick joins the frontier before the
+     * next), rather than by their low-fidelity points: after a short fine-tune accuracy says little
+     * (often 10-40 %), while the models also know the layers' latency and size effects and how much
+     * each option recovers with fine-tuning. The rest keep the given order.
+     */
+    @Override
+    public List<TrialResult> promotionOrder(SearchHistory history, List<TrialResult> ranked) {
+        Encoding enc = new Encoding(history.space());
+        List<TrialResult> usable = observed().stream().filter(TrialResult::usable).toList();
+        if (ranked.size() < 2 || usable.size() < minObservations(enc)) return ranked;
+        Model model = fit(enc, usable, history);
+        // against what full fidelity has measured: the model's own front counts every low-fidelity
+        // result at its prediction already, so there a candidate would add only its optimism
+        List<double[]> front = measuredFront(usable, history);
+        Map<String, int[]> candidates = new LinkedHashMap<>();
+        Map<String, TrialResult> byKey = new LinkedHashMap<>();
+        for (TrialResult r : ranked) {
+            int[] g = enc.decode(r.config());
+            candidates.putIfAbsent(Encoding.key(g), g);
+            byKey.putIfAbsent(Encoding.key(g), r);
+        }
+        Map<String, Model.Scored> scores = new java.util.HashMap<>();
+        List<TrialResult> out = new ArrayList<>();
+        for (int i = 0; i < PROMOTION_PICKS && !candidates.isEmpty(); i++) {
+            int[] g = best(model, candidates, scores, front);
+            String key = Encoding.key(g);
+            candidates.remove(key);
+            out.add(byKey.get(key));
+            List<double[]> grown = with(front, model.predict(g));
+            front = Pareto.nonDominated(grown).stream().map(grown::get).toList();
+        }
+        for (TrialResult r : ranked) if (!out.contains(r)) out.add(r);
+        return out;
+    }
+
+    private List<double[]> measuredFront(List<TrialResult> usable, SearchHistory history) {
+        double baselineSize = baselineSize();
+        List<double[]> points = new ArrayList<>();
+        for (TrialResult r : usable) {
+            if (!SearchHistory.fullFidelity(r.fidelity(), r.config(), history.fidelityMax())) continue;
+            double[] p = Objectives.point(r, history.goal(), baselineSize);
+            points.add(new double[] {p[0] / 100, p[1], p[2]});
+        }
+        return Pareto.nonDominated(points).stream().map(points::get).toList();
+    }
+
     /** The candidate with the largest optimistic hypervolume gain; ties go to the most uncertain one. */
-    private static int[] best(Model model, Map<String, int[]> candidates, List<double[]> front) {
+    private static int[] best(Model model, Map<String, int[]> candidates, Map<String, Model.Scored> scores, List<double[]> front) {
         double[] ref = FrontierService.reference();
         double base = Pareto.hypervolume3d(front, ref);
         int[] best = null;
         double bestGain = -1;
         double bestSpread = -1;
-        for (int[] g : candidates.values()) {
-            Model.Scored s = model.score(g);
+        for (Map.Entry<String, int[]> c : candidates.entrySet()) {
+            int[] g = c.getValue();
+            Model.Scored s = scores.computeIfAbsent(c.getKey(), k -> model.score(g));
             double[] p = s.point();
             double gain = dominatedBy(front, p) ? 0 : Pareto.hypervolume3d(with(front, p), ref) - base;
             double spread = s.spread();
@@ -154,7 +211,7 @@ public class SurrogateStrategy extends LearningStrategy {
             genomes.add(g);
             full.add(isFull);
         }
-        Model model = new Model(features, new Ridge(x, y, LAMBDA));
+        Model model = new Model(features, new Ridge(x, y, LAMBDA), LayerLatencyModel.fit(enc, usable, history.goal()));
         // the frontier as it stands: measured where known at full fidelity, predicted otherwise
         Map<String, double[]> points = new LinkedHashMap<>();
         Map<String, int[]> byKey = new LinkedHashMap<>();
@@ -180,13 +237,14 @@ public class SurrogateStrategy extends LearningStrategy {
     }
 
     /** The fitted models and the current (partly predicted) frontier in hypervolume units. */
-    private record Model(GeneFeatures features, Ridge ridge, List<double[]> front, List<int[]> frontGenomes) {
-        Model(GeneFeatures features, Ridge ridge) {
-            this(features, ridge, List.of(), List.of());
+    private record Model(GeneFeatures features, Ridge ridge, LayerLatencyModel layers, List<double[]> front, List<int[]> frontGenomes) {
+        /** {@code layers} null: latency from the whole-model ridge (no per-layer times reported). */
+        Model(GeneFeatures features, Ridge ridge, LayerLatencyModel layers) {
+            this(features, ridge, layers, List.of(), List.of());
         }
 
         Model withFront(List<double[]> front, List<int[]> genomes) {
-            return new Model(features, ridge, front, genomes);
+            return new Model(features, ridge, layers, front, genomes);
         }
 
         /**
@@ -201,21 +259,27 @@ public class SurrogateStrategy extends LearningStrategy {
             double[] x = features.of(g, false);
             double leverage = ridge.leverage(x);
             double sdError = ridge.sd(ERROR, leverage);
-            double sdLatency = ridge.sd(LATENCY, leverage);
-            return new Scored(point(x, OPTIMISM * sdError, OPTIMISM * sdLatency), sdError + sdLatency);
+            LayerLatencyModel.Prediction latency = latency(g, x, leverage);
+            double[] p = point(x, OPTIMISM * sdError, latency.logRatio() - OPTIMISM * latency.sd());
+            return new Scored(p, sdError + latency.sd());
         }
 
         /** Predicted full-fidelity point (error/100, latency/target, size/baseline): the models' means. */
         double[] predict(int[] g) {
-            return point(features.of(g, false), 0, 0);
+            double[] x = features.of(g, false);
+            return point(x, 0, layers != null ? layers.predict(g).logRatio() : ridge.mean(LATENCY, x));
         }
 
-        /** The point with error and latency taken {@code errorMargin} / {@code latencyMargin} better (log scale). */
-        private double[] point(double[] x, double errorMargin, double latencyMargin) {
+        private LayerLatencyModel.Prediction latency(int[] g, double[] x, double leverage) {
+            if (layers != null) return layers.predict(g);
+            return new LayerLatencyModel.Prediction(ridge.mean(LATENCY, x), ridge.sd(LATENCY, leverage));
+        }
+
+        /** The point with error taken {@code errorMargin} better (log scale) and the given log latency ratio. */
+        private double[] point(double[] x, double errorMargin, double logLatency) {
             double error = Math.exp(ridge.mean(ERROR, x) - errorMargin) - 1;
-            double latency = Math.exp(ridge.mean(LATENCY, x) - latencyMargin);
             double size = Math.exp(ridge.mean(SIZE, x));
-            return new double[] {Math.min(100, Math.max(0, error)) / 100, latency, size};
+            return new double[] {Math.min(100, Math.max(0, error)) / 100, Math.exp(logLatency), size};
         }
     }
 }

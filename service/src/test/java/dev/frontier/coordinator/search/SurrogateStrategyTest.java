@@ -108,6 +108,31 @@ class SurrogateStrategyTest {
     }
 
     @Test
+    void promotesTheLowFidelityResultsWhoseFullRunIsPredictedToAddMostNotTheBestLowFidelityPoints() {
+        List<TrialResult> results = new ArrayList<>(cross());
+        // after a short fine-tune every combination reads 50 %: the low-fidelity points rank only by latency and size
+        int[][] combos = {{2, 2}, {4, 4}, {1, 4}};
+        for (int[] c : combos) {
+            TrialResult full = result(results.size(), c[0], c[1]);
+            results.add(new TrialResult(full.seq(), full.config(), 0.25, false, 50.0, full.sizeBytes(), full.latencyMs()));
+        }
+        List<SearchHistory.Proposed> proposed = results.stream()
+                .map(r -> new SearchHistory.Proposed(r.seq(), r.config(), r.fidelity(), null)).toList();
+        SearchHistory h = new SearchHistory(SPACE, 0.25, 1, results.size(), 100, new SearchHistory.Goal(5, 10, 90.0), results, proposed);
+        List<TrialResult> low = results.subList(results.size() - 3, results.size());
+
+        SearchStrategy surrogate = Strategies.create("surrogate", 1, h.proposedSoFar());
+        surrogate.observe(results);
+        List<TrialResult> order = surrogate.promotionOrder(h, low);
+        assertThat(order).containsExactlyInAnyOrderElementsOf(low);
+        // {2,2} at full fidelity: 79.8 %, 6 ms, the size of {0,4} (89.6 %, 6 ms, measured): nothing to add
+        assertThat(enc.decode(order.get(2).config())).containsExactly(2, 2, 0);
+
+        SearchStrategy random = Strategies.create("random", 1, h.proposedSoFar());
+        assertThat(random.promotionOrder(h, low)).isEqualTo(low);
+    }
+
+    @Test
     void ridgeRecoversAnAdditiveEffectItNeverSawInCombination() {
         GeneFeatures f = new GeneFeatures(enc);
         List<TrialResult> cross = cross();
