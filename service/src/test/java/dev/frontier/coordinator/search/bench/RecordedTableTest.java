@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.frontier.coordinator.search.Encoding;
 import dev.frontier.coordinator.search.SearchSpace;
@@ -27,7 +29,6 @@ class RecordedTableTest {
     static final Path DIR = Path.of("src/test/resources/replay");
     static final Path TABLE = DIR.resolve("vgg-fmnist-random.jsonl");
     static final Path PROFILE = DIR.resolve("vgg-fmnist-profile.json");
-    static final Path CODESIGN = DIR.resolve("vgg-fmnist-codesign.jsonl");
     static final Path CODESIGN_SPACE = DIR.resolve("vgg-fmnist-codesign-space.json");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -65,11 +66,13 @@ class RecordedTableTest {
     /**
      * The co-design table: pattern/connectivity on conv2 and conv4 with or without int8, one
      * fidelity, recorded by grid so that every point of its space is there and a replay answers
-     * each proposal with the config it asked for.
+     * each proposal with the config it asked for. Both recordings: the first on a loaded machine,
+     * the second (-quiet) with the agent alone on its core.
      */
-    @Test
-    void codesignTableCoversItsNarrowedSpaceAtOneFidelity() throws Exception {
-        ReplayTable table = ReplayTable.load(CODESIGN);
+    @ParameterizedTest
+    @ValueSource(strings = {"vgg-fmnist-codesign.jsonl", "vgg-fmnist-codesign-quiet.jsonl"})
+    void codesignTableCoversItsNarrowedSpaceAtOneFidelity(String file) throws Exception {
+        ReplayTable table = ReplayTable.load(DIR.resolve(file));
         SearchSpace space = SearchSpaces.fromProfile(profile(), ReplayBenchmark.narrowing(CODESIGN_SPACE));
         Encoding encoding = new Encoding(space);
         assertThat(encoding.size()).as("conv2 and conv4: dense, connectivity 0.75, pattern 4/6/8 x connectivity 0/0.75; float32 or int8")

@@ -18,8 +18,9 @@ import dev.frontier.coordinator.search.Strategies;
 
 /**
  * Replays every strategy against a table of real trials and prints hypervolume against trials,
- * mean and spread over seeds, and how many trials each needs to reach 95% of the table's best
- * hypervolume. See README.md next to this file for the table format and the command.
+ * mean and spread over seeds, how many trials each needs to reach 95% of the table's best
+ * hypervolume, and the wall time the strategy (with the replay's bookkeeping) spent per trial.
+ * See README.md next to this file for the table format and the command.
  *
  * <pre>
  * ReplayBenchmark --table trials.json --profile profile.json --target-ms 4 --max-drop 1
@@ -89,9 +90,17 @@ public final class ReplayBenchmark {
                 target, maxDrop, trials, seeds, inFlight, fMin, fMax);
 
         Map<String, double[][]> curves = new LinkedHashMap<>();
+        Map<String, Double> msPerTrial = new LinkedHashMap<>();
         for (String name : strategies) {
             double[][] c = new double[seeds][];
-            for (int seed = 0; seed < seeds; seed++) c[seed] = pad(Replay.run(name, 1000 + seed, oracle, s).hypervolume(), trials);
+            long start = System.nanoTime();
+            long ran = 0;
+            for (int seed = 0; seed < seeds; seed++) {
+                double[] hv = Replay.run(name, 1000 + seed, oracle, s).hypervolume();
+                ran += hv.length;
+                c[seed] = pad(hv, trials);
+            }
+            msPerTrial.put(name, (System.nanoTime() - start) / 1e6 / Math.max(1, ran));
             curves.put(name, c);
         }
         if (Double.isNaN(best)) best = curves.values().stream().flatMap(java.util.Arrays::stream)
@@ -124,8 +133,9 @@ public final class ReplayBenchmark {
             }
             needed.sort(Integer::compare);
             long reached = needed.stream().filter(k -> k != Integer.MAX_VALUE).count();
-            System.out.printf(Locale.ROOT, "  %-8s %6s  [%s .. %s]  (%d/%d)%n", name, show(quantile(needed, 0.5)),
-                    show(quantile(needed, 0.25)), show(quantile(needed, 0.75)), reached, seeds);
+            System.out.printf(Locale.ROOT, "  %-8s %6s  [%s .. %s]  (%d/%d)   %.1f ms of search per trial%n", name,
+                    show(quantile(needed, 0.5)), show(quantile(needed, 0.25)), show(quantile(needed, 0.75)), reached, seeds,
+                    msPerTrial.get(name));
         }
     }
 
