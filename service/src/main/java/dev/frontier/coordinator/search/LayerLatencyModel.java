@@ -88,10 +88,11 @@ final class LayerLatencyModel {
                 int[] g = enc.decode(r.config());
                 double sum = 0;
                 for (Map.Entry<String, Double> e : layerMs.entrySet()) {
-                    if (!(e.getValue() > 0)) continue;
-                    sum += e.getValue();
+                    Double ms = e.getValue();
+                    if (ms == null || !(ms > 0)) continue; // a layer too fast to time says nothing in log space
+                    sum += ms;
                     xs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(features.of(e.getKey(), g));
-                    ys.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(Math.log(e.getValue()));
+                    ys.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(Math.log(ms));
                 }
                 if (sum > 0 && total > 0) {
                     calibration += Math.log(total / sum);
