@@ -1,6 +1,5 @@
 package dev.frontier.coordinator.search;
 
-
 /**
  * The features the surrogate's additive models see for a genome: an intercept, a low-fidelity flag,
  * one indicator per (gene, option), and per (layer, scheme) an indicator and the log of the
