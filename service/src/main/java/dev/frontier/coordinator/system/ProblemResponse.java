@@ -18,12 +18,19 @@ public final class ProblemResponse {
     }
 
     public static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+        write(request, response, status, detail, null);
+    }
+
+    /** With the request part at fault ({@code field}, as {@link ProblemAdvice} names it), when there is one. */
+    public static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail, String field)
+            throws IOException {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("type", "about:blank");
         p.put("title", status.getReasonPhrase());
         p.put("status", status.value());
         p.put("detail", detail);
         p.put("instance", safePath(request.getRequestURI()));
+        if (field != null) p.put("field", field);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");

@@ -183,8 +183,8 @@ class ApiTest extends IntegrationTest {
         problem(api.multipart("/api/v1/models", Map.of("name", "m", "format", "frontier-ir", "inputShape", "1,3", "dataset", "nope"),
                 new byte[] {1}), 422, "dataset");
         problem(api.multipart("/api/v1/models", Map.of("name", "m", "format", "frontier-ir", "inputShape", "1"), new byte[2 * 1024 * 1024]),
-                413, null);
-        problem(api.postBytes("/api/v1/artifacts", new byte[2 * 1024 * 1024]), 413, null);
+                413, "body");
+        problem(api.postBytes("/api/v1/artifacts", new byte[2 * 1024 * 1024]), 413, "body");
         problem(api.get("/api/v1/models/" + UUID.randomUUID()), 404, null);
         problem(api.get("/api/v1/models/" + UUID.randomUUID() + "/content"), 404, null);
         problem(api.get("/api/v1/trials/" + UUID.randomUUID()), 404, null);
