@@ -27,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RecordedTableTest {
     static final Path DIR = Path.of("src/test/resources/replay");
-    static final Path TABLE = DIR.resolve("vgg-fmnist-random.jsonl");
     static final Path PROFILE = DIR.resolve("vgg-fmnist-profile.json");
     static final Path CODESIGN_SPACE = DIR.resolve("vgg-fmnist-codesign-space.json");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -37,9 +36,11 @@ class RecordedTableTest {
         return JSON.readValue(Files.readString(PROFILE), LinkedHashMap.class);
     }
 
-    @Test
-    void tableIsLargeHasBothFidelitiesAndOnlyConfigsOfTheProfilesSpace() throws Exception {
-        ReplayTable table = ReplayTable.load(TABLE);
+    /** Both whole-space recordings: the first on a loaded machine, the second (-quiet) with the agent alone on its core. */
+    @ParameterizedTest
+    @ValueSource(strings = {"vgg-fmnist-random.jsonl", "vgg-fmnist-random-quiet.jsonl"})
+    void tableIsLargeHasBothFidelitiesAndOnlyConfigsOfTheProfilesSpace(String file) throws Exception {
+        ReplayTable table = ReplayTable.load(DIR.resolve(file));
         SearchSpace space = SearchSpaces.fromProfile(profile(), null);
         Encoding encoding = new Encoding(space);
         List<ReplayTable.Row> rows = table.rows();
