@@ -8,8 +8,8 @@ import java.util.random.RandomGeneratorFactory;
  * a restarted coordinator continues the same sequence instead of replaying it. */
 public final class Strategies {
     /**
-     * The default: the surrogate is the only strategy that reaches 95 % of the best hypervolume in at
-     * most a third of random search's trials in every view of the three recorded replay tables
+     * The default: on the four recorded replay tables the surrogate is the only strategy that reaches
+     * 95 % of the best hypervolume in about a third of random search's trials or fewer in every view
      * (greedy is faster in two co-design views and fails elsewhere; see
      * service/src/test/java/dev/frontier/coordinator/search/bench/README.md).
      */
