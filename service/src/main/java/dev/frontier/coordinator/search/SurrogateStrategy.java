@@ -76,8 +76,7 @@ public class SurrogateStrategy extends LearningStrategy {
             candidates.remove(key);
             if (model != null) {
                 // believe the prediction until the result is in, so the next pick goes elsewhere
-                List<double[]> grown = with(front, model.predict(g));
-                front = Pareto.nonDominated(grown).stream().map(grown::get).toList();
+                front = grown(front, model.predict(g));
             }
             out.add(proposal(enc, g, history));
         }
@@ -114,8 +113,7 @@ public class SurrogateStrategy extends LearningStrategy {
             String key = Encoding.key(g);
             candidates.remove(key);
             out.add(byKey.get(key));
-            List<double[]> grown = with(front, model.predict(g));
-            front = Pareto.nonDominated(grown).stream().map(grown::get).toList();
+            front = grown(front, model.predict(g));
         }
         for (TrialResult r : ranked) if (!out.contains(r)) out.add(r);
         return out;
@@ -125,9 +123,7 @@ public class SurrogateStrategy extends LearningStrategy {
         double baselineSize = baselineSize();
         List<double[]> points = new ArrayList<>();
         for (TrialResult r : usable) {
-            if (!SearchHistory.fullFidelity(r.fidelity(), r.config(), history.fidelityMax())) continue;
-            double[] p = Objectives.point(r, history.goal(), baselineSize);
-            points.add(new double[] {p[0] / 100, p[1], p[2]});
+            if (SearchHistory.fullFidelity(r.fidelity(), r.config(), history.fidelityMax())) points.add(measured(r, history, baselineSize));
         }
         return Pareto.nonDominated(points).stream().map(points::get).toList();
     }
@@ -157,6 +153,18 @@ public class SurrogateStrategy extends LearningStrategy {
     private static boolean dominatedBy(List<double[]> front, double[] p) {
         for (double[] q : front) if (Pareto.dominates(q, p) || java.util.Arrays.equals(q, p)) return true;
         return false;
+    }
+
+    /** The front with {@code p} added and what it dominates dropped. */
+    private static List<double[]> grown(List<double[]> front, double[] p) {
+        List<double[]> all = with(front, p);
+        return Pareto.nonDominated(all).stream().map(all::get).toList();
+    }
+
+    /** A measured result in the hypervolume's units: error/100, latency/target, size/baseline. */
+    private static double[] measured(TrialResult r, SearchHistory history, double baselineSize) {
+        double[] p = Objectives.point(r, history.goal(), baselineSize);
+        return new double[] {p[0] / 100, p[1], p[2]};
     }
 
     private static List<double[]> with(List<double[]> front, double[] p) {
@@ -219,8 +227,7 @@ public class SurrogateStrategy extends LearningStrategy {
             String key = Encoding.key(genomes.get(i));
             byKey.put(key, genomes.get(i));
             if (full.get(i)) {
-                double[] p = Objectives.point(usable.get(i), history.goal(), baselineSize);
-                points.put(key, new double[] {p[0] / 100, p[1], p[2]});
+                points.put(key, measured(usable.get(i), history, baselineSize));
             } else {
                 points.putIfAbsent(key, model.predict(genomes.get(i)));
             }
