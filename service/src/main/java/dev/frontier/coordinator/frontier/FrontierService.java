@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
@@ -13,19 +15,27 @@ import dev.frontier.coordinator.api.model.DeviceFrontier;
 import dev.frontier.coordinator.api.model.Frontier;
 import dev.frontier.coordinator.api.model.FrontierPoint;
 import dev.frontier.coordinator.api.model.HypervolumePoint;
+import dev.frontier.coordinator.api.model.TrialStage;
+import dev.frontier.coordinator.goal.Goal;
 import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.system.Times;
+import dev.frontier.coordinator.trial.TrialState;
 import dev.frontier.coordinator.trial.TrialView;
 
 /**
- * Per target device: the measured trials that are non-dominated on (accuracy up, latency down,
- * size down), the recommendation, and the hypervolume. Hypervolume uses normalised objectives
- * against a fixed reference point so jobs and strategies can be compared: error = (100 - accuracy)
- * / 100 with reference 1, latency / target with reference 2, size / baseline size with reference 1.
+ * Per target device: the measured trials that are non-dominated on (validation accuracy up, latency
+ * down, size down), the recommendation, and the hypervolume. Everything is judged by the job's one
+ * {@link Goal} on the validation split; test accuracy is carried along for reporting only.
+ * Hypervolume uses normalised objectives against a fixed reference point so jobs and strategies
+ * can be compared: error = (100 - accuracy) / 100 with reference 1, latency / target with reference
+ * 2, size / baseline size with reference 1; it is divided by the reference box's volume (2), so it
+ * lies in [0, 1].
  */
 @Service
 public class FrontierService {
     static final double[] REFERENCE = {1.0, 2.0, 1.0};
+    /** Volume of the box between the origin and {@link #REFERENCE}: the largest possible hypervolume. */
+    static final double BOX = REFERENCE[0] * REFERENCE[1] * REFERENCE[2];
 
     /** The hypervolume reference point (a copy): strategies that aim at hypervolume score against the same one. */
     public static double[] reference() {
@@ -33,28 +43,58 @@ public class FrontierService {
     }
 
     /**
-     * The job facts the frontier depends on. baselineAccuracy may be null while unknown. Only
-     * trials at fidelityMax (and the dense baseline) count: a short fine-tune under-states accuracy.
+     * The job facts the frontier depends on: its goal (whose baseline is the dense model's validation
+     * accuracy, null while unknown), the baseline's test accuracy (reported), and fidelity.max. Only
+     * trials at fidelityMax or beyond (polish) and the dense baseline count: a short fine-tune
+     * under-states accuracy. A search trial that a finished polish trial re-ran is superseded by it.
      */
-    public record Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy,
-            double fidelityMax) {
+    public record Target(UUID jobId, List<UUID> deviceIds, Goal goal, Double baselineTestAccuracy, double fidelityMax) {
+        public Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy,
+                double fidelityMax) {
+            this(jobId, deviceIds, new Goal(latencyTargetMs, maxAccuracyDrop, baselineAccuracy), baselineAccuracy, fidelityMax);
+        }
+
         public Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
             this(jobId, deviceIds, latencyTargetMs, maxAccuracyDrop, baselineAccuracy, 0);
         }
 
         public boolean fullFidelity(TrialView t) {
-            return SearchHistory.fullFidelity(t.fidelity(), t.config(), fidelityMax);
+            return t.polish() || SearchHistory.fullFidelity(t.fidelity(), t.config(), fidelityMax);
+        }
+
+        public double latencyTargetMs() {
+            return goal.latencyTargetMs();
+        }
+
+        /** The validation baseline the floors are relative to. */
+        public Double baselineAccuracy() {
+            return goal.baselineAccuracy();
         }
 
         public double accuracyFloor() {
-            return baselineAccuracy == null ? Double.NEGATIVE_INFINITY : baselineAccuracy - maxAccuracyDrop;
+            return goal.accuracyFloor();
         }
     }
 
+    /** Seqs of search trials re-run by a finished polish trial: those rows stay, but leave the frontier. */
+    public static Set<Integer> superseded(List<TrialView> trials) {
+        Set<Integer> out = new HashSet<>();
+        for (TrialView t : trials) {
+            if (t.polish() && t.promotedFrom() != null && t.state() == TrialState.DONE && t.selectionAccuracy() != null) {
+                out.add(t.promotedFrom());
+            }
+        }
+        return out;
+    }
+
     public Frontier frontier(Target target, List<TrialView> trials) {
-        Frontier f = new Frontier().jobId(target.jobId()).latencyTargetMs(target.latencyTargetMs())
-                .baselineAccuracy(target.baselineAccuracy())
-                .accuracyFloor(target.baselineAccuracy() == null ? null : target.accuracyFloor());
+        Goal goal = target.goal();
+        boolean known = goal.baselineAccuracy() != null;
+        Frontier f = new Frontier().jobId(target.jobId()).latencyTargetMs(goal.latencyTargetMs())
+                .baselineAccuracy(target.baselineTestAccuracy())
+                .baselineValidationAccuracy(goal.baselineAccuracy())
+                .accuracyFloor(known ? goal.accuracyFloor() : null)
+                .usefulnessFloor(known ? goal.usefulnessFloor() : null);
         List<DeviceFrontier> devices = new ArrayList<>();
         for (UUID device : target.deviceIds()) devices.add(device(target, device, trials));
         return f.devices(devices);
@@ -62,19 +102,30 @@ public class FrontierService {
 
     public DeviceFrontier device(Target target, UUID device, List<TrialView> trials) {
         List<TrialView> all = trials.stream()
-                .filter(t -> t.accuracy() != null && t.latencyMs().containsKey(device)).toList();
-        List<TrialView> measured = all.stream().filter(target::fullFidelity).toList();
+                .filter(t -> t.selectionAccuracy() != null && t.latencyMs().containsKey(device)).toList();
+        List<TrialView> measured = candidates(target, device, trials);
         List<double[]> points = measured.stream().map(t -> objectives(t, device, 1, 1, 1)).toList();
         List<FrontierPoint> front = Pareto.nonDominated(points).stream().map(i -> point(measured.get(i), device, target))
                 .sorted(Comparator.comparingDouble(FrontierPoint::getLatencyMs)).toList();
 
         DeviceFrontier df = new DeviceFrontier().deviceId(device).measured(all.size()).points(front);
         Recommendation r = recommend(target, device, measured);
-        df.recommended(r.trial() == null ? null : point(r.trial(), device, target)).bestEffort(r.trial() != null && r.bestEffort());
+        df.recommended(r.trial() == null ? null : point(r.trial(), device, target))
+                .bestEffort(r.trial() != null && r.bestEffort())
+                .noUsefulTrial(r.trial() == null && !measured.isEmpty());
         List<HypervolumePoint> history = hypervolumeHistory(target, device, trials, measured);
         df.hypervolume(history.isEmpty() ? 0.0 : history.get(history.size() - 1).getHypervolume());
         df.hypervolumeHistory(history);
         return df;
+    }
+
+    /** The trials the frontier and recommendation consider on {@code device}: full fidelity, measured there, not superseded. */
+    public static List<TrialView> candidates(Target target, UUID device, List<TrialView> trials) {
+        Set<Integer> superseded = superseded(trials);
+        return trials.stream()
+                .filter(t -> t.selectionAccuracy() != null && t.latencyMs().containsKey(device) && target.fullFidelity(t)
+                        && !superseded.contains(t.seq()))
+                .toList();
     }
 
     /**
@@ -95,7 +146,7 @@ public class FrontierService {
             if (front.stream().noneMatch(q -> Pareto.dominates(q, p) || java.util.Arrays.equals(q, p))) {
                 front.removeIf(q -> Pareto.dominates(p, q));
                 front.add(p);
-                hv = Pareto.hypervolume3d(front, REFERENCE);
+                hv = Pareto.hypervolume3d(front, REFERENCE) / BOX;
             }
             out.add(new HypervolumePoint().seq(t.seq()).at(Times.utc(t.finishedAt())).hypervolume(hv));
         }
@@ -106,28 +157,26 @@ public class FrontierService {
     }
 
     /**
-     * Best accuracy within the latency target and the accuracy floor. When nothing meets both, the
-     * best effort is the trial that misses them by the least: latency beyond the target as a
-     * fraction of the target plus accuracy below the floor as a fraction of 100 %, the same
-     * "least total violation" rule the search's constraint domination uses. So a trial 5 % over
-     * the deadline at 4 pp under the floor beats one 2 % over at 20 pp under; within the target
-     * this is simply the most accurate, and when every trial is usable but slow, the fastest.
+     * The most accurate useful trial that meets the goal (ties: the faster). When none does, the best
+     * effort is the useful trial with the least {@link Goal#violation}; within the target that is the
+     * most accurate, and when every useful trial is accurate enough but slow, the fastest. A trial
+     * below the usefulness floor (collapsed) is never recommended: with none above it the answer is
+     * "no useful trial yet" (null).
      */
     static Recommendation recommend(Target target, UUID device, List<TrialView> measured) {
-        Comparator<TrialView> byAccuracy = Comparator.comparingDouble((TrialView t) -> t.accuracy())
+        Goal goal = target.goal();
+        Comparator<TrialView> byAccuracy = Comparator.comparingDouble((TrialView t) -> t.selectionAccuracy())
                 .thenComparing(Comparator.comparingDouble((TrialView t) -> t.latencyMs().get(device)).reversed());
-        var ok = measured.stream().filter(t -> violation(target, device, t) == 0).max(byAccuracy);
+        List<TrialView> useful = measured.stream().filter(t -> goal.useful(t.selectionAccuracy())).toList();
+        var ok = useful.stream().filter(t -> violation(goal, device, t) == 0).max(byAccuracy);
         if (ok.isPresent()) return new Recommendation(ok.get(), false);
-        var effort = measured.stream().min(Comparator.comparingDouble((TrialView t) -> violation(target, device, t))
+        var effort = useful.stream().min(Comparator.comparingDouble((TrialView t) -> violation(goal, device, t))
                 .thenComparing(byAccuracy.reversed()));
         return new Recommendation(effort.orElse(null), true);
     }
 
-    static double violation(Target target, UUID device, TrialView t) {
-        double late = Math.max(0, t.latencyMs().get(device) / target.latencyTargetMs() - 1);
-        double floor = target.accuracyFloor();
-        double shortfall = Double.isInfinite(floor) ? 0 : Math.max(0, floor - t.accuracy()) / 100.0;
-        return late + shortfall;
+    static double violation(Goal goal, UUID device, TrialView t) {
+        return goal.violation(t.selectionAccuracy(), List.of(t.latencyMs().get(device)));
     }
 
     private static double baselineSize(List<TrialView> all, List<TrialView> measured) {
@@ -135,16 +184,20 @@ public class FrontierService {
                 .findFirst().orElse(measured.stream().filter(t -> t.sizeBytes() != null).mapToDouble(TrialView::sizeBytes).max().orElse(1));
     }
 
-    /** Minimisation form: (error, latency, size), each divided by its scale. */
+    /** Minimisation form: (error, latency, size), each divided by its scale; error from the selection accuracy. */
     private static double[] objectives(TrialView t, UUID device, double accScale, double latScale, double sizeScale) {
         double size = t.sizeBytes() == null ? Double.MAX_VALUE / 4 : t.sizeBytes();
-        double error = accScale == 1 ? -t.accuracy() : (100 - t.accuracy()) / accScale;
+        double acc = t.selectionAccuracy();
+        double error = accScale == 1 ? -acc : Math.max(0, 100 - acc) / accScale;
         return new double[] {error, t.latencyMs().get(device) / latScale, size / sizeScale};
     }
 
     private static FrontierPoint point(TrialView t, UUID device, Target target) {
         return new FrontierPoint().trialId(t.id()).seq(t.seq()).deviceId(device).accuracy(t.accuracy())
+                .validationAccuracy(t.validationAccuracy())
                 .latencyMs(t.latencyMs().get(device)).sizeBytes(t.sizeBytes()).fidelity(t.fidelity())
-                .fullFidelity(target.fullFidelity(t)).config(t.config() == null ? Map.of() : t.config());
+                .fullFidelity(target.fullFidelity(t)).stage(t.polish() ? TrialStage.POLISH : TrialStage.SEARCH)
+                .useful(target.goal().useful(t.selectionAccuracy()))
+                .config(t.config() == null ? Map.of() : t.config());
     }
 }

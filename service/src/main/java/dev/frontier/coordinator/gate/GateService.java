@@ -23,6 +23,7 @@ import dev.frontier.coordinator.api.model.Job;
 import dev.frontier.coordinator.api.model.JobRequest;
 import dev.frontier.coordinator.api.model.JobState;
 import dev.frontier.coordinator.device.DeviceService;
+import dev.frontier.coordinator.goal.Goal;
 import dev.frontier.coordinator.job.JobService;
 import dev.frontier.coordinator.model.ModelService;
 import dev.frontier.coordinator.system.ApiException;
@@ -107,18 +108,21 @@ public class GateService {
         DeviceFrontier df = deviceFrontier(frontier, g.getDeviceId());
         FrontierPoint rec = df == null ? null : df.getRecommended();
         GateVerdicts.Chosen chosen = rec == null ? null
-                : new GateVerdicts.Chosen(rec.getTrialId(), rec.getSeq(), rec.getAccuracy(), rec.getLatencyMs());
+                : new GateVerdicts.Chosen(rec.getTrialId(), rec.getSeq(), rec.getAccuracy(),
+                        rec.getValidationAccuracy() != null ? rec.getValidationAccuracy() : rec.getAccuracy(), rec.getLatencyMs());
         GateVerdicts.Previous previous = g.isRegression()
                 ? gates.lastPass(g.getModelName(), g.getDeviceId(), g.getId())
                         .filter(p -> p.getChosenAccuracy() != null && p.getChosenLatencyMs() != null)
                         .map(p -> new GateVerdicts.Previous(p.getId(), p.getChosenAccuracy(), p.getChosenLatencyMs()))
                         .orElse(null)
                 : null;
-        double floor = frontier.getAccuracyFloor() == null ? Double.NaN : frontier.getAccuracyFloor();
+        Double baseline = frontier.getBaselineValidationAccuracy();
+        double usefulness = baseline == null || frontier.getUsefulnessFloor() == null ? Goal.defaultUsefulnessDrop(g.getMaxAccuracyDrop())
+                : baseline - frontier.getUsefulnessFloor();
+        Goal goal = new Goal(g.getLatencyTargetMs(), g.getMaxAccuracyDrop(), baseline, usefulness);
         return new GateVerdicts.Input(job.getState() == JobState.COMPLETED,
                 job.getError() == null ? "job " + job.getState().getValue() : job.getError(),
-                frontier.getBaselineAccuracy(), floor, g.getLatencyTargetMs(), chosen, g.isRegression(), previous,
-                g.getAccuracyTolerance(), g.getLatencyTolerance());
+                goal, chosen, g.isRegression(), previous, g.getAccuracyTolerance(), g.getLatencyTolerance());
     }
 
     private static DeviceFrontier deviceFrontier(Frontier f, UUID device) {

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.gate;
 
+import dev.frontier.coordinator.goal.Goal;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,16 +20,20 @@ final class GateVerdicts {
     record Check(String name, boolean passed, String message) {
     }
 
-    /** The point the search recommends on the gate's device (or its best effort), null if none. */
-    record Chosen(UUID trialId, int seq, double accuracy, double latencyMs) {
+    /**
+     * The point the search recommends on the gate's device (or its best effort), null if none:
+     * {@code accuracy} on the test split (reported, compared with earlier gates), {@code selectionAccuracy}
+     * on the validation split (judged against the floor, like everything the search chooses).
+     */
+    record Chosen(UUID trialId, int seq, double accuracy, double selectionAccuracy, double latencyMs) {
     }
 
     record Previous(UUID gateId, double accuracy, double latencyMs) {
     }
 
-    record Input(boolean searchSucceeded, String searchError, Double baselineAccuracy, double accuracyFloor,
-                 double latencyTargetMs, Chosen chosen, boolean regression, Previous previous,
-                 double accuracyTolerance, double latencyTolerance) {
+    /** {@code goal}: the job's one rule, its baseline the dense model's validation accuracy (null: unmeasured). */
+    record Input(boolean searchSucceeded, String searchError, Goal goal, Chosen chosen, boolean regression,
+                 Previous previous, double accuracyTolerance, double latencyTolerance) {
     }
 
     record Verdict(Outcome verdict, List<Check> checks, UUID chosenTrialId, Double chosenAccuracy,
@@ -40,18 +46,20 @@ final class GateVerdicts {
             checks.add(new Check("search", false, "the search did not finish: " + in.searchError()));
             return new Verdict(Outcome.ERROR, checks, null, null, null, null);
         }
-        if (in.baselineAccuracy() == null || in.chosen() == null) {
-            checks.add(new Check("search", false, in.baselineAccuracy() == null
+        Goal goal = in.goal();
+        if (goal.baselineAccuracy() == null || in.chosen() == null) {
+            checks.add(new Check("search", false, goal.baselineAccuracy() == null
                     ? "the dense baseline could not be built or measured, so there is nothing to compare with"
-                    : "no configuration was measured on the device"));
+                    : "no useful configuration was measured on the device (every one is below the usefulness floor of "
+                    + String.format(Locale.ROOT, "%.2f %%", goal.usefulnessFloor()) + " or none finished)"));
             return new Verdict(Outcome.ERROR, checks, null, null, null, null);
         }
         Chosen c = in.chosen();
-        checks.add(new Check("latency", c.latencyMs() <= in.latencyTargetMs(), String.format(Locale.ROOT,
-                "trial #%d runs in %.3f ms; target %.3f ms", c.seq(), c.latencyMs(), in.latencyTargetMs())));
-        checks.add(new Check("accuracy", c.accuracy() >= in.accuracyFloor(), String.format(Locale.ROOT,
-                "trial #%d reaches %.2f %%; floor %.2f %% (baseline %.2f %%)", c.seq(), c.accuracy(),
-                in.accuracyFloor(), in.baselineAccuracy())));
+        checks.add(new Check("latency", goal.latencyRatio(List.of(c.latencyMs())) <= 1, String.format(Locale.ROOT,
+                "trial #%d runs in %.3g ms; target %.3g ms", c.seq(), c.latencyMs(), goal.latencyTargetMs())));
+        checks.add(new Check("accuracy", c.selectionAccuracy() >= goal.accuracyFloor(), String.format(Locale.ROOT,
+                "trial #%d reaches %.2f %% on validation (test %.2f %%); floor %.2f %% (baseline %.2f %% on validation)",
+                c.seq(), c.selectionAccuracy(), c.accuracy(), goal.accuracyFloor(), goal.baselineAccuracy())));
         UUID compared = null;
         if (in.regression()) {
             Previous p = in.previous();

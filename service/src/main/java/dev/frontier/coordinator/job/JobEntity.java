@@ -45,6 +45,16 @@ class JobEntity {
     private int patience;
     private boolean warmStart;
     private String stopReason;
+    private Double validationFraction;
+    private Long validationSeed;
+    private Double fidelityFinal;
+    private int polishTop;
+    private boolean polishStarted;
+    private boolean bnRecalibration = true;
+    private boolean distillation;
+    private boolean inheritWeights = true;
+    private Double usefulnessDrop;
+    private String purpose = "SEARCH";
     @Column(columnDefinition = "text")
     private String error;
     private Instant createdAt;
@@ -90,6 +100,35 @@ class JobEntity {
         this.warmStart = warmStart;
     }
 
+    /** How selection data is split off and what each build does to recover accuracy; see openapi JobRequest. */
+    void recovery(Double validationFraction, Long validationSeed, boolean bnRecalibration, boolean distillation,
+            boolean inheritWeights, Double usefulnessDrop) {
+        this.validationFraction = validationFraction;
+        this.validationSeed = validationSeed;
+        this.bnRecalibration = bnRecalibration;
+        this.distillation = distillation;
+        this.inheritWeights = inheritWeights;
+        this.usefulnessDrop = usefulnessDrop;
+    }
+
+    void polish(Double fidelityFinal, int polishTop) {
+        this.fidelityFinal = fidelityFinal;
+        this.polishTop = polishTop;
+    }
+
+    void purpose(String purpose) {
+        this.purpose = purpose;
+    }
+
+    /** Whether a polish stage is asked for (fidelity.final beyond fidelity.max, at least one point). */
+    boolean wantsPolish() {
+        return fidelityFinal != null && fidelityFinal > fidelityMax + 1e-9 && polishTop > 0;
+    }
+
+    void startPolish() {
+        polishStarted = true;
+    }
+
     /** The search proposes nothing more; the job completes once its trials in flight finish. */
     void stop(String reason) {
         if (stopReason == null) stopReason = reason;
@@ -121,6 +160,16 @@ class JobEntity {
     int getPatience() { return patience; }
     boolean isWarmStart() { return warmStart; }
     String getStopReason() { return stopReason; }
+    Double getValidationFraction() { return validationFraction; }
+    Long getValidationSeed() { return validationSeed; }
+    Double getFidelityFinal() { return fidelityFinal; }
+    int getPolishTop() { return polishTop; }
+    boolean isPolishStarted() { return polishStarted; }
+    boolean isBnRecalibration() { return bnRecalibration; }
+    boolean isDistillation() { return distillation; }
+    boolean isInheritWeights() { return inheritWeights; }
+    Double getUsefulnessDrop() { return usefulnessDrop; }
+    String getPurpose() { return purpose; }
     String getError() { return error; }
     Instant getCreatedAt() { return createdAt; }
     Instant getStartedAt() { return startedAt; }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -22,9 +23,13 @@ import dev.frontier.coordinator.api.model.Fidelity;
 import dev.frontier.coordinator.api.model.Frontier;
 import dev.frontier.coordinator.api.model.Job;
 import dev.frontier.coordinator.api.model.JobPage;
+import dev.frontier.coordinator.api.model.JobPurpose;
 import dev.frontier.coordinator.api.model.JobProgress;
 import dev.frontier.coordinator.api.model.JobRequest;
 import dev.frontier.coordinator.api.model.Objective;
+import dev.frontier.coordinator.api.model.Recovery;
+import dev.frontier.coordinator.api.model.ValidationSplit;
+import dev.frontier.coordinator.goal.Goal;
 import dev.frontier.coordinator.api.model.SearchSpace;
 import dev.frontier.coordinator.api.model.Scheme;
 import dev.frontier.coordinator.api.model.StopReason;
@@ -46,6 +51,7 @@ import dev.frontier.coordinator.trial.TrialView;
 @Service
 public class JobService {
     private static final int DEFAULT_MAX_TRIALS = 50;
+    static final int DEFAULT_POLISH_TOP = 3;
     private final JobRepository jobs;
     private final ModelService models;
     private final DeviceService devices;
@@ -79,6 +85,16 @@ public class JobService {
         double fMin = fidelity.getMin() == null ? 0.25 : fidelity.getMin();
         double fMax = fidelity.getMax() == null ? Math.max(1.0, fMin) : fidelity.getMax();
         if (fMin > fMax) throw ApiException.unprocessable("fidelity.min", "fidelity.min (" + fMin + ") exceeds fidelity.max (" + fMax + ")");
+        Double fFinal = fidelity.getFinal();
+        if (fFinal != null && fFinal < fMax) {
+            throw ApiException.unprocessable("fidelity.final", "fidelity.final (" + fFinal + ") is below fidelity.max (" + fMax
+                    + "); the polish stage fine-tunes further, leave it out for no polish stage");
+        }
+        requireFinite("usefulnessDrop", req.getUsefulnessDrop());
+        if (req.getUsefulnessDrop() != null && req.getUsefulnessDrop() < req.getMaxAccuracyDrop()) {
+            throw ApiException.unprocessable("usefulnessDrop", "usefulnessDrop (" + req.getUsefulnessDrop()
+                    + ") must be at least maxAccuracyDrop (" + req.getMaxAccuracyDrop() + ")");
+        }
         List<SearchSpaces.Problem> problems = SearchSpaces.problems(narrowing(req.getSearchSpace()), model.profiled() ? model.profile() : null);
         if (!problems.isEmpty()) throw ApiException.badRequest(problems.get(0).field(), problems.get(0).message());
         Budget budget = req.getBudget() == null ? new Budget() : req.getBudget();
@@ -92,6 +108,15 @@ public class JobService {
                 objectives.stream().map(Objective::name).collect(Collectors.joining(",")),
                 Json.write(req.getSearchSpace()), strategy, seed, maxTrials, budget.getMaxWallSeconds(), fMin, fMax);
         job.settings(budget.getPatience() == null ? 0 : budget.getPatience(), Boolean.TRUE.equals(req.getWarmStart()));
+        Recovery recovery = req.getRecovery() == null ? new Recovery() : req.getRecovery();
+        ValidationSplit validation = req.getValidation();
+        job.recovery(validation == null ? null : validation.getFraction(),
+                validation == null ? null : validation.getSeed() == null ? 0L : validation.getSeed(),
+                recovery.getBnRecalibration() == null || recovery.getBnRecalibration(),
+                Boolean.TRUE.equals(recovery.getDistillation()),
+                recovery.getInheritWeights() == null || recovery.getInheritWeights(), req.getUsefulnessDrop());
+        job.polish(fFinal, fidelity.getPolishTop() == null ? DEFAULT_POLISH_TOP : fidelity.getPolishTop());
+        if (req.getPurpose() != null) job.purpose(req.getPurpose().getValue());
         if (model.profiled()) {
             job.moveTo(JobState.RUNNING);
         } else {
@@ -139,13 +164,27 @@ public class JobService {
         if (!jobs.existsById(id)) throw ApiException.notFound("job", id);
     }
 
+    /**
+     * The job's goal and frontier facts. The baseline is trial 0, the dense model built and measured
+     * for real: its validation accuracy anchors the floors, its test accuracy is reported. Until it is
+     * built, the profile's figure stands in for both.
+     */
     FrontierService.Target target(JobEntity job, List<TrialView> views) {
-        Double baseline = views.stream().filter(t -> t.seq() == 0 && t.accuracy() != null).map(TrialView::accuracy).findFirst()
-                .orElseGet(() -> models.info(job.getModelId()).map(ModelInfo::profile)
-                        .map(p -> Json.number(p, "baselineAccuracy") != null ? Json.number(p, "baselineAccuracy") : Json.number(p, "accuracy"))
-                        .orElse(null));
-        return new FrontierService.Target(job.getId(), List.copyOf(job.getDeviceIds()), job.getLatencyTargetMs(),
-                job.getMaxAccuracyDrop(), baseline, job.getFidelityMax());
+        Optional<TrialView> base = views.stream().filter(t -> t.seq() == 0 && t.accuracy() != null).findFirst();
+        Double profiled = base.isPresent() ? null : models.info(job.getModelId()).map(ModelInfo::profile)
+                .map(p -> Json.number(p, "baselineAccuracy") != null ? Json.number(p, "baselineAccuracy") : Json.number(p, "accuracy"))
+                .orElse(null);
+        Double selection = base.map(TrialView::selectionAccuracy).orElse(profiled);
+        Double test = base.map(TrialView::accuracy).orElse(profiled);
+        return new FrontierService.Target(job.getId(), List.copyOf(job.getDeviceIds()), goal(job, selection), test,
+                job.getFidelityMax());
+    }
+
+    /** The job's one goal ({@link Goal}) with the given validation baseline. */
+    static Goal goal(JobEntity job, Double baselineValidationAccuracy) {
+        double usefulness = job.getUsefulnessDrop() != null ? job.getUsefulnessDrop()
+                : Goal.defaultUsefulnessDrop(job.getMaxAccuracyDrop());
+        return new Goal(job.getLatencyTargetMs(), job.getMaxAccuracyDrop(), baselineValidationAccuracy, usefulness);
     }
 
     /** The job's fidelity.max, for telling callers which trials ran at full fidelity. */
@@ -175,7 +214,15 @@ public class JobService {
                 .seed(j.getSeed())
                 .budget(new Budget().maxTrials(j.getMaxTrials()).maxWallSeconds(j.getMaxWallSeconds()).patience(j.getPatience()))
                 .warmStart(j.isWarmStart())
-                .fidelity(new Fidelity().min(j.getFidelityMin()).max(j.getFidelityMax()))
+                .fidelity(new Fidelity().min(j.getFidelityMin()).max(j.getFidelityMax())._final(j.getFidelityFinal())
+                        .polishTop(j.getPolishTop()))
+                .validation(j.getValidationFraction() == null ? null
+                        : new ValidationSplit(j.getValidationFraction()).seed(j.getValidationSeed()))
+                .recovery(new Recovery().bnRecalibration(j.isBnRecalibration()).distillation(j.isDistillation())
+                        .inheritWeights(j.isInheritWeights()))
+                .usefulnessDrop(j.getUsefulnessDrop() != null ? j.getUsefulnessDrop()
+                        : Goal.defaultUsefulnessDrop(j.getMaxAccuracyDrop()))
+                .purpose(JobPurpose.fromValue(j.getPurpose()))
                 .error(j.getError())
                 .createdAt(Times.utc(j.getCreatedAt()))
                 .finishedAt(Times.utc(j.getFinishedAt()));
@@ -193,20 +240,23 @@ public class JobService {
                 .cancelled(c.getOrDefault(TrialState.CANCELLED, 0L).intValue())
                 .total(j.getTrialsProposed())
                 .stopReason(j.getStopReason() == null ? null : StopReason.fromValue(j.getStopReason()))
-                .etaSeconds(eta(j, done + failed));
+                .etaSeconds(eta(j, done + failed))
+                .stage(j.isPolishStarted() ? JobProgress.StageEnum.POLISH : JobProgress.StageEnum.SEARCH);
         if (!j.getState().isFinal()) p.waitingForDevices(devices.offline(j.getDeviceIds()));
         if (detailed && done > 0) {
             List<TrialView> views = trials.views(j.getId());
             FrontierService.Target target = target(j, views);
-            p.baselineAccuracy(target.baselineAccuracy());
+            p.baselineAccuracy(target.baselineTestAccuracy());
             boolean bestEffort = false;
+            boolean noUseful = false;
             DeviceFrontier first = null;
             for (UUID device : j.getDeviceIds()) {
                 DeviceFrontier df = frontiers.device(target, device, views);
                 if (first == null) first = df;
                 bestEffort |= Boolean.TRUE.equals(df.getBestEffort());
+                noUseful |= Boolean.TRUE.equals(df.getNoUsefulTrial());
             }
-            p.bestSoFar(first.getRecommended()).bestEffort(bestEffort);
+            p.bestSoFar(first.getRecommended()).bestEffort(bestEffort).noUsefulTrial(noUseful);
         }
         return p;
     }

@@ -80,7 +80,8 @@ public class SearchStepper {
         }
         // out of time or out of patience: drop what has not started. A spent budget (every trial
         // proposed) or an exhausted space still lets the proposed trials run.
-        boolean dropQueued = WALL_TIME.equals(job.getStopReason()) || PATIENCE.equals(job.getStopReason());
+        boolean dropQueued = !job.isPolishStarted()
+                && (WALL_TIME.equals(job.getStopReason()) || PATIENCE.equals(job.getStopReason()));
         if (dropQueued && counts.getOrDefault(TrialState.QUEUED, 0L) > 0) {
             List<UUID> dropped = trials.cancelUnfinished(jobId, true);
             tasks.cancelQueued(dropped);
@@ -94,8 +95,52 @@ public class SearchStepper {
             if (inFlight == 0) job.stop(SPACE_EXHAUSTED);
         }
         if (left <= 0) job.stop(BUDGET);
-        if (inFlight == 0 && job.getStopReason() != null) job.moveTo(JobState.COMPLETED);
+        if (inFlight == 0 && job.getStopReason() != null) {
+            if (job.wantsPolish() && !job.isPolishStarted()) {
+                job.startPolish();
+                int polished = polish(job, views != null ? views : trials.views(jobId));
+                if (polished > 0) return polished;
+            }
+            job.moveTo(JobState.COMPLETED);
+        }
         return 0;
+    }
+
+    /**
+     * The polish stage: the recommended point of every target device, then the frontier points whose
+     * latency is nearest the target, up to polishTop, are fine-tuned on to fidelity.final (continuing
+     * from their own weights, distilling from the dense model) and measured again. Collapsed points,
+     * the dense baseline and the superseded are not polished. Returns how many trials it queued.
+     */
+    private int polish(JobEntity job, List<TrialView> views) {
+        FrontierService.Target target = jobService.target(job, views);
+        java.util.LinkedHashSet<Integer> chosen = new java.util.LinkedHashSet<>();
+        List<dev.frontier.coordinator.api.model.FrontierPoint> near = new ArrayList<>();
+        for (UUID device : job.getDeviceIds()) {
+            var df = frontiers.device(target, device, views);
+            if (df.getRecommended() != null) chosen.add(df.getRecommended().getSeq());
+            near.addAll(df.getPoints());
+        }
+        near.sort(java.util.Comparator.comparingDouble(p -> Math.abs(Math.log(p.getLatencyMs() / job.getLatencyTargetMs()))));
+        for (var p : near) {
+            if (Boolean.TRUE.equals(p.getUseful())) chosen.add(p.getSeq());
+        }
+        Map<Integer, TrialView> bySeq = new java.util.HashMap<>();
+        views.forEach(v -> bySeq.put(v.seq(), v));
+        List<TrialService.NewTrial> batch = new ArrayList<>();
+        int seq = job.getTrialsProposed();
+        for (int s : chosen) {
+            TrialView v = bySeq.get(s);
+            if (batch.size() >= job.getPolishTop() || v == null || v.config() == null || v.config().isEmpty()) continue;
+            TrialService.Inherit inherit = job.isInheritWeights() && v.checkpointSha256() != null
+                    ? new TrialService.Inherit(v.seq(), v.checkpointSha256(), v.fidelity()) : null;
+            batch.add(new TrialService.NewTrial(seq++, v.config(), job.getFidelityFinal(), v.seq(), inherit, true));
+        }
+        if (batch.isEmpty()) return 0;
+        List<UUID> ids = trials.create(job.getId(), batch);
+        tasks.enqueueBuilds(job.getId(), ids);
+        job.proposed(batch.size());
+        return batch.size();
     }
 
     /**
@@ -109,7 +154,7 @@ public class SearchStepper {
         List<Integer> order = new ArrayList<>();
         for (UUID device : job.getDeviceIds()) {
             List<TrialView> measured = views.stream()
-                    .filter(t -> t.accuracy() != null && t.latencyMs().containsKey(device) && target.fullFidelity(t)).toList();
+                    .filter(t -> t.selectionAccuracy() != null && t.latencyMs().containsKey(device) && target.fullFidelity(t)).toList();
             for (HypervolumePoint p : frontiers.hypervolumeHistory(target, device, views, measured)) {
                 if (device.equals(job.getDeviceIds().iterator().next())) order.add(p.getSeq());
                 total.merge(p.getSeq(), p.getHypervolume(), Double::sum);
@@ -152,10 +197,12 @@ public class SearchStepper {
                     views.stream().map(v -> new SearchHistory.Proposed(v.seq(), v.config(), v.fidelity(), v.promotedFrom())).toList());
             for (TrialService.NewTrial t : batch) proposed.add(new SearchHistory.Proposed(t.seq(), t.config(), t.fidelity(), null));
             SearchHistory history = new SearchHistory(space, job.getFidelityMin(), job.getFidelityMax(), seq,
-                    job.getMaxTrials(), new SearchHistory.Goal(job.getLatencyTargetMs(), job.getMaxAccuracyDrop(), target.baselineAccuracy()),
-                    results, proposed);
+                    job.getMaxTrials(), target.goal(), results, proposed);
+            Map<Integer, TrialView> bySeq = new java.util.HashMap<>();
+            views.forEach(v -> bySeq.put(v.seq(), v));
             for (Proposal p : strategy.propose(history, n)) {
-                batch.add(new TrialService.NewTrial(seq++, p.config(), p.fidelity(), p.promotedFrom()));
+                batch.add(new TrialService.NewTrial(seq++, p.config(), p.fidelity(), p.promotedFrom(),
+                        inherit(job, p, bySeq), false));
             }
         }
         if (batch.isEmpty()) return 0;
@@ -165,10 +212,24 @@ public class SearchStepper {
         return batch.size();
     }
 
-    /** Finished trials as the strategy sees them, latencies limited to {@code devices}. */
-    private static List<TrialResult> results(List<TrialView> views, Set<UUID> devices) {
-        return views.stream().filter(v -> v.state().isFinal())
-                .map(v -> new TrialResult(v.seq(), v.config(), v.fidelity(), v.state() != TrialState.DONE, v.accuracy(),
+    /**
+     * A promotion continues from its low-fidelity parent's fine-tuned weights (weight inheritance) when
+     * the job allows it and the parent left a checkpoint; the build then adds only the missing epochs.
+     */
+    private static TrialService.Inherit inherit(JobEntity job, Proposal p, Map<Integer, TrialView> bySeq) {
+        if (!job.isInheritWeights() || p.promotedFrom() == null) return null;
+        TrialView parent = bySeq.get(p.promotedFrom());
+        if (parent == null || parent.checkpointSha256() == null || parent.fidelity() > p.fidelity()) return null;
+        return new TrialService.Inherit(parent.seq(), parent.checkpointSha256(), parent.fidelity());
+    }
+
+    /**
+     * Finished trials as the strategy sees them, latencies limited to {@code devices}. Their accuracy
+     * is the validation split's: the search never sees a test-split figure.
+     */
+    static List<TrialResult> results(List<TrialView> views, Set<UUID> devices) {
+        return views.stream().filter(v -> v.state().isFinal() && !v.polish())
+                .map(v -> new TrialResult(v.seq(), v.config(), v.fidelity(), v.state() != TrialState.DONE, v.selectionAccuracy(),
                         v.sizeBytes(), only(v.latencyMs(), devices), only(v.perLayerMs(), devices)))
                 .toList();
     }

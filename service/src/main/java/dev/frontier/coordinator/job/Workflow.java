@@ -69,6 +69,10 @@ class Workflow implements TaskEvents {
                 if (accuracy == null || accuracy < 0 || accuracy > 100) {
                     throw ApiException.unprocessable("result.accuracy", "build metrics need 'accuracy' in percent [0,100]");
                 }
+                Double validation = Json.number(result, "validationAccuracy");
+                if (validation != null && (validation < 0 || validation > 100)) {
+                    throw ApiException.unprocessable("result.validationAccuracy", "validationAccuracy must be in percent [0,100]");
+                }
                 Double size = Json.number(result, "sizeBytes");
                 if (size != null && size < 0) throw ApiException.unprocessable("result.sizeBytes", "sizeBytes must be >= 0");
                 if (artifactSha256 == null) throw ApiException.unprocessable("artifactSha256", "a BUILD result needs the uploaded artifact's sha256");

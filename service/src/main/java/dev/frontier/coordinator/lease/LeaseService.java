@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.frontier.coordinator.api.model.Inheritance;
 import dev.frontier.coordinator.api.model.Lease;
+import dev.frontier.coordinator.api.model.Recovery;
+import dev.frontier.coordinator.api.model.ValidationSplit;
 import dev.frontier.coordinator.api.model.LeaseStatus;
 import dev.frontier.coordinator.api.model.Role;
 import dev.frontier.coordinator.lease.LeaseReports.LockedLease;
@@ -218,6 +221,14 @@ public class LeaseService {
                 .config(c.kind() == TaskKind.PROFILE ? null : Json.readMap(c.config()))
                 .fidelity(c.fidelity()).deviceId(c.deviceId()).attempt(c.attempt())
                 .artifactSha256(c.kind() == TaskKind.MEASURE ? c.artifactSha256() : null);
+        if (c.kind() == TaskKind.BUILD && c.build() != null) {
+            TaskQueue.Build b = c.build();
+            if (b.validationFraction() != null) l.validation(new ValidationSplit(b.validationFraction()).seed(b.validationSeed()));
+            l.recovery(new Recovery().bnRecalibration(b.bnRecalibration()).distillation(b.distillation()));
+            if (b.inheritSeq() != null && b.inheritSha256() != null) {
+                l.inherit(new Inheritance().seq(b.inheritSeq()).checkpointSha256(b.inheritSha256()).fidelity(b.inheritFidelity()));
+            }
+        }
         if (c.datasetName() != null) {
             l.dataset(new dev.frontier.coordinator.api.model.DatasetRef().name(c.datasetName()).kind(c.datasetKind()).sha256(c.datasetSha256()));
         }

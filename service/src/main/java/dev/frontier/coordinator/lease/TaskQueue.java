@@ -37,7 +37,9 @@ class TaskQueue {
             )
             SELECT c.id, c.kind, c.job_id, c.trial_id, c.device_id, c.attempts, c.lease_id, c.lease_expires_at,
                    m.id AS model_id, m.sha256 AS model_sha, m.dataset_name, d.kind AS dataset_kind, d.sha256 AS dataset_sha,
-                   tr.config, tr.fidelity, tr.artifact_sha256
+                   tr.config, tr.fidelity, tr.artifact_sha256,
+                   j.validation_fraction, j.validation_seed, j.bn_recalibration, j.distillation,
+                   tr.polish, tr.inherited_from, tr.inherit_sha256, tr.inherit_fidelity
             FROM claimed c
             LEFT JOIN job j ON j.id = c.job_id
             LEFT JOIN trial tr ON tr.id = c.trial_id
@@ -63,7 +65,16 @@ class TaskQueue {
 
     record Claimed(long taskId, TaskKind kind, UUID jobId, UUID trialId, UUID deviceId, int attempt, UUID leaseId,
             Instant expiresAt, UUID modelId, String modelSha256, String datasetName, String datasetKind,
-            String datasetSha256, String config, Double fidelity, String artifactSha256) {
+            String datasetSha256, String config, Double fidelity, String artifactSha256, Build build) {
+    }
+
+    /**
+     * What a BUILD needs beyond the trial's config: the job's validation carve (fraction null: the
+     * dataset's own split), its recovery switches, and the parent to inherit from (seq null: none).
+     * A polish trial always distils.
+     */
+    record Build(Double validationFraction, long validationSeed, boolean bnRecalibration, boolean distillation,
+            Integer inheritSeq, String inheritSha256, double inheritFidelity) {
     }
 
     List<Claimed> claim(TaskKind kind, UUID deviceId, UUID workerId, int max, Instant expiresAt) {
@@ -95,11 +106,19 @@ class TaskQueue {
 
     private Claimed row(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
         double fidelity = rs.getDouble("fidelity");
+        boolean hasFidelity = !rs.wasNull();
+        double fraction = rs.getDouble("validation_fraction");
+        Double validationFraction = rs.wasNull() ? null : fraction;
+        int inherit = rs.getInt("inherited_from");
+        Integer inheritSeq = rs.wasNull() ? null : inherit;
+        Build build = new Build(validationFraction, rs.getLong("validation_seed"), rs.getBoolean("bn_recalibration"),
+                rs.getBoolean("distillation") || rs.getBoolean("polish"), inheritSeq, rs.getString("inherit_sha256"),
+                rs.getDouble("inherit_fidelity"));
         return new Claimed(rs.getLong("id"), TaskKind.valueOf(rs.getString("kind")), rs.getObject("job_id", UUID.class),
                 rs.getObject("trial_id", UUID.class), rs.getObject("device_id", UUID.class), rs.getInt("attempts"),
                 rs.getObject("lease_id", UUID.class), rs.getTimestamp("lease_expires_at").toInstant(),
                 rs.getObject("model_id", UUID.class), rs.getString("model_sha"), rs.getString("dataset_name"),
                 rs.getString("dataset_kind"), rs.getString("dataset_sha"), rs.getString("config"),
-                rs.wasNull() ? null : fidelity, rs.getString("artifact_sha256"));
+                hasFidelity ? fidelity : null, rs.getString("artifact_sha256"), build);
     }
 }

@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -34,7 +35,7 @@ public class GreedyStrategy extends LearningStrategy {
         Set<String> taken = new HashSet<>(proposedKeys(enc, history));
         Map<String, Known> known = known(enc);
         Set<String> failed = failed(enc);
-        SearchHistory.Goal goal = history.goal();
+        Goal goal = history.goal();
         List<Proposal> out = new ArrayList<>();
 
         int[] current = enc.lightest();
@@ -128,7 +129,7 @@ public class GreedyStrategy extends LearningStrategy {
      */
     private List<Proposal> explore(Encoding enc, SearchHistory history, Map<String, Known> known, Set<String> taken,
             Set<String> failed, int[] current, int n, List<Proposal> out) {
-        SearchHistory.Goal goal = history.goal();
+        Goal goal = history.goal();
         List<Known> anchors = new ArrayList<>(known.values());
         anchors.sort(Comparator.comparingDouble((Known k) -> Objectives.violation(k.result(), goal))
                 .thenComparingDouble(k -> -k.result().accuracy()));

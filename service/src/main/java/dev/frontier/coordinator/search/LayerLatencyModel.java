@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -48,7 +49,7 @@ final class LayerLatencyModel {
      * The model, or null when some usable result lacks per-layer times on a device it was measured on
      * (an agent that does not report them): then the surrogate models whole-model latency instead.
      */
-    static LayerLatencyModel fit(Encoding enc, List<TrialResult> usable, SearchHistory.Goal goal) {
+    static LayerLatencyModel fit(Encoding enc, List<TrialResult> usable, Goal goal) {
         if (usable.isEmpty()) return null;
         Set<UUID> deviceIds = new LinkedHashSet<>();
         for (TrialResult r : usable) {

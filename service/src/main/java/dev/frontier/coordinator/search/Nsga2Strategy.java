@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +53,7 @@ public class Nsga2Strategy extends LearningStrategy {
     }
 
     /** The best results, best first, by rank and crowding under constraint domination. */
-    List<Known> select(List<Known> known, SearchHistory.Goal goal, int size) {
+    List<Known> select(List<Known> known, Goal goal, int size) {
         double baselineSize = baselineSize();
         List<double[]> points = known.stream().map(k -> Objectives.point(k.result(), goal, baselineSize)).toList();
         double[] violations = known.stream().mapToDouble(k -> Objectives.violation(k.result(), goal)).toArray();

@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,22 +13,18 @@ public final class Objectives {
     private Objectives() {
     }
 
-    public static double latencyRatio(TrialResult r, SearchHistory.Goal goal) {
-        double target = Double.isInfinite(goal.latencyTargetMs()) ? 1 : goal.latencyTargetMs();
-        double worst = 0;
-        for (double ms : r.latencyMs().values()) worst = Math.max(worst, ms / target);
-        return worst;
+    public static double latencyRatio(TrialResult r, Goal goal) {
+        return goal.latencyRatio(r.latencyMs().values());
     }
 
-    public static double[] point(TrialResult r, SearchHistory.Goal goal, double baselineSize) {
+    public static double[] point(TrialResult r, Goal goal, double baselineSize) {
         double size = r.sizeBytes() == null ? 1 : r.sizeBytes() / Math.max(1, baselineSize);
         return new double[] {100 - r.accuracy(), latencyRatio(r, goal), size};
     }
 
-    /** Relative latency excess plus accuracy shortfall in tenths of points: comparable scales. */
-    public static double violation(TrialResult r, SearchHistory.Goal goal) {
-        double v = Double.isInfinite(goal.latencyTargetMs()) ? 0 : Math.max(0, latencyRatio(r, goal) - 1);
-        return v + Math.max(0, goal.accuracyFloor() - r.accuracy()) / 10;
+    /** The job's one rule ({@link Goal#violation}): the same number the frontier recommends by. */
+    public static double violation(TrialResult r, Goal goal) {
+        return goal.violation(r.accuracy(), r.latencyMs().values());
     }
 
     /** Sum over devices of a layer's per-layer median, or null when some device lacks it. */

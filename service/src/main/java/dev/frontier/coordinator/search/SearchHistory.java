@@ -3,22 +3,15 @@ package dev.frontier.coordinator.search;
 import java.util.List;
 import java.util.Map;
 
+import dev.frontier.coordinator.goal.Goal;
+
 /**
- * Everything a strategy may look at: the space, the fidelity range, the budget, the job's goal,
+ * Everything a strategy may look at: the space, the fidelity range, the budget, the job's {@link Goal},
  * the finished results of this job and every trial proposed so far (also the ones still running).
  * Strategies never read storage.
  */
 public record SearchHistory(SearchSpace space, double fidelityMin, double fidelityMax, int proposedSoFar, int maxTrials,
         Goal goal, List<TrialResult> results, List<Proposed> proposed) {
-
-    /** The latency target (every device) and the accuracy floor; baselineAccuracy null while unknown. */
-    public record Goal(double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
-        public static final Goal NONE = new Goal(Double.POSITIVE_INFINITY, 100, null);
-
-        public double accuracyFloor() {
-            return baselineAccuracy == null ? Double.NEGATIVE_INFINITY : baselineAccuracy - maxAccuracyDrop;
-        }
-    }
 
     /** A trial of this job, finished or not. */
     public record Proposed(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {

@@ -26,6 +26,12 @@ class TrialEntity {
     private TrialState state;
     private int attempts;
     private Double accuracy;
+    private Double validationAccuracy;
+    private String checkpointSha256;
+    private Integer inheritedFrom;
+    private String inheritSha256;
+    private Double inheritFidelity;
+    private boolean polish;
     private Long sizeBytes;
     @Column(columnDefinition = "text")
     private String buildMetrics;
@@ -53,6 +59,16 @@ class TrialEntity {
         this.fidelity = fidelity;
         this.state = TrialState.QUEUED;
         this.createdAt = Instant.now();
+    }
+
+    void inherit(int seq, String checkpointSha256, double fidelity) {
+        this.inheritedFrom = seq;
+        this.inheritSha256 = checkpointSha256;
+        this.inheritFidelity = fidelity;
+    }
+
+    void markPolish() {
+        this.polish = true;
     }
 
     void moveTo(TrialState next) {
@@ -88,6 +104,12 @@ class TrialEntity {
     TrialState getState() { return state; }
     int getAttempts() { return attempts; }
     Double getAccuracy() { return accuracy; }
+    Double getValidationAccuracy() { return validationAccuracy; }
+    String getCheckpointSha256() { return checkpointSha256; }
+    Integer getInheritedFrom() { return inheritedFrom; }
+    String getInheritSha256() { return inheritSha256; }
+    Double getInheritFidelity() { return inheritFidelity; }
+    boolean isPolish() { return polish; }
     Long getSizeBytes() { return sizeBytes; }
     String getBuildMetrics() { return buildMetrics; }
     String getArtifactSha256() { return artifactSha256; }

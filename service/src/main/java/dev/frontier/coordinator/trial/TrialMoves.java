@@ -49,9 +49,12 @@ class TrialMoves {
      * final (cancelled meanwhile: its result is not kept); throws when it is in any other state
      * the table does not allow to move to BUILT.
      */
-    boolean built(UUID id, String metrics, Double accuracy, Long sizeBytes, String artifactSha256) {
-        int n = jdbc.update("UPDATE trial SET state = 'BUILT', build_metrics = ?, accuracy = ?, size_bytes = ?, artifact_sha256 = ? "
-                + "WHERE id = ? AND state IN (" + sources(TrialState.BUILT) + ")", metrics, accuracy, sizeBytes, artifactSha256, id);
+    boolean built(UUID id, String metrics, Double accuracy, Double validationAccuracy, Long sizeBytes, String artifactSha256,
+            String checkpointSha256) {
+        int n = jdbc.update("UPDATE trial SET state = 'BUILT', build_metrics = ?, accuracy = ?, validation_accuracy = ?, "
+                + "size_bytes = ?, artifact_sha256 = ?, checkpoint_sha256 = ? WHERE id = ? AND state IN ("
+                + sources(TrialState.BUILT) + ")", metrics, accuracy, validationAccuracy, sizeBytes, artifactSha256,
+                checkpointSha256, id);
         return n == 1 || refused(id, TrialState.BUILT);
     }
 

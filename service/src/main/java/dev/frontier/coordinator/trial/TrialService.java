@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.frontier.coordinator.api.model.Measurement;
 import dev.frontier.coordinator.api.model.Trial;
+import dev.frontier.coordinator.api.model.TrialStage;
 import dev.frontier.coordinator.api.model.TrialPage;
 import dev.frontier.coordinator.system.ApiException;
 import dev.frontier.coordinator.system.Json;
@@ -24,7 +25,7 @@ import dev.frontier.coordinator.system.Times;
 /** Trial storage and its state changes; the job workflow decides when they happen. */
 @Service
 public class TrialService {
-    private static final Set<String> SORTABLE = Set.of("seq", "accuracy", "sizeBytes", "createdAt", "state");
+    private static final Set<String> SORTABLE = Set.of("seq", "accuracy", "validationAccuracy", "sizeBytes", "createdAt", "state");
     private final TrialRepository trials;
     private final MeasurementRepository measurements;
     private final TrialMoves moves;
@@ -37,16 +38,34 @@ public class TrialService {
         this.measurementRows = measurementRows;
     }
 
-    public record NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
+    /**
+     * A trial to create. {@code promotedFrom}: the seq it re-runs at a higher fidelity; {@code inherit}:
+     * the fine-tuned parent it continues from (null: starts from the job's model); {@code polish}: made
+     * by the polish stage after the search.
+     */
+    public record NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom, Inherit inherit,
+            boolean polish) {
+        public NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
+            this(seq, config, fidelity, promotedFrom, null, false);
+        }
+
         public NewTrial(int seq, Map<String, Object> config, double fidelity) {
             this(seq, config, fidelity, null);
         }
     }
 
+    /** A finished parent's fine-tuned checkpoint: its seq, the checkpoint's sha256 and how long it was fine-tuned. */
+    public record Inherit(int seq, String checkpointSha256, double fidelity) {
+    }
+
     @Transactional
     public List<UUID> create(UUID jobId, List<NewTrial> proposals) {
-        List<TrialEntity> entities = proposals.stream()
-                .map(p -> new TrialEntity(jobId, p.seq(), Json.write(p.config()), p.fidelity(), p.promotedFrom())).toList();
+        List<TrialEntity> entities = proposals.stream().map(p -> {
+            TrialEntity t = new TrialEntity(jobId, p.seq(), Json.write(p.config()), p.fidelity(), p.promotedFrom());
+            if (p.inherit() != null) t.inherit(p.inherit().seq(), p.inherit().checkpointSha256(), p.inherit().fidelity());
+            if (p.polish()) t.markPolish();
+            return t;
+        }).toList();
         return trials.saveAll(entities).stream().map(TrialEntity::getId).toList();
     }
 
@@ -74,8 +93,10 @@ public class TrialService {
     @Transactional
     public boolean built(UUID trialId, Map<String, Object> metrics, String artifactSha256) {
         Double size = Json.number(metrics, "sizeBytes");
-        return moves.built(trialId, Json.write(metrics), Json.number(metrics, "accuracy"), size == null ? null : size.longValue(),
-                artifactSha256);
+        Object checkpoint = metrics.get("checkpointSha256");
+        return moves.built(trialId, Json.write(metrics), Json.number(metrics, "accuracy"),
+                Json.number(metrics, "validationAccuracy"), size == null ? null : size.longValue(), artifactSha256,
+                checkpoint instanceof String c && c.matches("[0-9a-f]{64}") ? c : null);
     }
 
     /** Moves the trial to a final state unless it already is in one (then false). */
@@ -129,7 +150,8 @@ public class TrialService {
         return trials.findByJobIdOrderBySeqAsc(jobId).stream()
                 .map(t -> new TrialView(t.getId(), t.getSeq(), Json.readMap(t.getConfig()), t.getFidelity(), t.getState(),
                         t.getAccuracy(), t.getSizeBytes(), lat.getOrDefault(t.getId(), Map.of()), t.getPromotedFrom(),
-                        t.getFinishedAt(), perLayer.getOrDefault(t.getId(), Map.of())))
+                        t.getFinishedAt(), perLayer.getOrDefault(t.getId(), Map.of()), t.getValidationAccuracy(),
+                        t.getCheckpointSha256(), t.getInheritedFrom(), t.isPolish()))
                 .toList();
     }
 
@@ -191,8 +213,11 @@ public class TrialService {
                 .config(Json.readMap(t.getConfig()))
                 .fidelity(t.getFidelity())
                 .promotedFrom(t.getPromotedFrom())
+                .inheritedFrom(t.getInheritedFrom())
+                .stage(t.isPolish() ? TrialStage.POLISH : TrialStage.SEARCH)
                 .attempts(t.getAttempts())
                 .accuracy(t.getAccuracy())
+                .validationAccuracy(t.getValidationAccuracy())
                 .sizeBytes(t.getSizeBytes())
                 .buildMetrics(metrics)
                 .artifactSha256(t.getArtifactSha256())

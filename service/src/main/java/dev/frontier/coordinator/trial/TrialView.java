@@ -7,14 +7,33 @@ import java.util.UUID;
 /**
  * A trial as the search and frontier logic see it: config, accuracy, size and per-device latency
  * (whole model and, when the agent reported it, per layer). {@code promotedFrom} is the seq of the
- * low-fidelity trial a promoted trial re-runs.
+ * low-fidelity trial a promoted (or polished) trial re-runs; {@code inheritedFrom} the seq whose
+ * fine-tuned weights it started from. {@code accuracy} is the test split's (reported);
+ * {@code validationAccuracy} the validation split's, which is what selection uses
+ * ({@link #selectionAccuracy}).
  */
 public record TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
         Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs, Integer promotedFrom, Instant finishedAt,
-        Map<UUID, Map<String, Double>> perLayerMs) {
+        Map<UUID, Map<String, Double>> perLayerMs, Double validationAccuracy, String checkpointSha256,
+        Integer inheritedFrom, boolean polish) {
+
+    public TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
+            Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs, Integer promotedFrom, Instant finishedAt,
+            Map<UUID, Map<String, Double>> perLayerMs) {
+        this(id, seq, config, fidelity, state, accuracy, sizeBytes, latencyMs, promotedFrom, finishedAt, perLayerMs,
+                null, null, null, false);
+    }
 
     public TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
             Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs) {
         this(id, seq, config, fidelity, state, accuracy, sizeBytes, latencyMs, null, null, Map.of());
+    }
+
+    /**
+     * The accuracy the search, frontier, recommendation and gate select by: the validation split's.
+     * Trials built before validation was reported (older agents) fall back to the test accuracy.
+     */
+    public Double selectionAccuracy() {
+        return validationAccuracy != null ? validationAccuracy : accuracy;
     }
 }

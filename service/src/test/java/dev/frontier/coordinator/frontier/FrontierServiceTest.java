@@ -75,4 +75,40 @@ class FrontierServiceTest {
         assertThat(df.getBestEffort()).isFalse();
         assertThat(df.getHypervolume()).isZero();
     }
+
+    /** validation {@code val}, test {@code test}: selection must read only the first. */
+    private static TrialView vt(int seq, double val, double test, double latency) {
+        return new TrialView(UUID.randomUUID(), seq, seq == 0 ? Map.of() : Map.of("x", seq), 1, TrialState.DONE, test, 1000L,
+                Map.of(DEV, latency), null, null, Map.of(), val, null, null, false);
+    }
+
+    @Test
+    void selectionReadsTheValidationSplitNeverTheTestSplit() {
+        // by test accuracy trial 2 would win; by validation trial 1 does
+        List<TrialView> trials = List.of(vt(0, 90, 90, 10), vt(1, 89.5, 70, 4), vt(2, 85, 99, 4));
+        DeviceFrontier df = service.device(target(6, 1), DEV, trials);
+        assertThat(df.getRecommended().getSeq()).isEqualTo(1);
+        assertThat(df.getRecommended().getAccuracy()).as("the test figure is reported").isEqualTo(70.0);
+        assertThat(df.getRecommended().getValidationAccuracy()).isEqualTo(89.5);
+        assertThat(df.getPoints()).extracting(FrontierPoint::getSeq).doesNotContain(2);
+    }
+
+    @Test
+    void noUsefulTrialInsteadOfAChanceLevelRecommendation() {
+        // nothing but collapsed models (chance: 10 %) and no baseline row measured here: nothing to recommend
+        List<TrialView> trials = List.of(vt(1, 10, 10, 1), vt(2, 11, 10, 2));
+        DeviceFrontier df = service.device(target(6, 1), DEV, trials);
+        assertThat(df.getRecommended()).isNull();
+        assertThat(df.getNoUsefulTrial()).isTrue();
+        assertThat(df.getPoints()).allSatisfy(p -> assertThat(p.getUseful()).isFalse());
+    }
+
+    @Test
+    void hypervolumeIsNormalisedToTheReferenceBox() {
+        // a perfect, instant, tiny model fills the whole box
+        List<TrialView> trials = List.of(t(0, 90, 10, 1000), t(1, 100, 1e-9, 1));
+        DeviceFrontier df = service.device(target(6, 1), DEV, trials);
+        assertThat(df.getHypervolume()).isBetween(0.99, 1.0);
+        for (var h : df.getHypervolumeHistory()) assertThat(h.getHypervolume()).isBetween(0.0, 1.0);
+    }
 }

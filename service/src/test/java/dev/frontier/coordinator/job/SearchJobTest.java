@@ -185,4 +185,110 @@ class SearchJobTest extends IntegrationTest {
             if (t.path("seq").asInt() > 0) assertThat(earlier).doesNotContain(t.path("config").toString());
         }
     }
+
+    /**
+     * Issue 17 end to end over HTTP: selection reads only the validation split, a promotion continues
+     * from its parent's checkpoint, the polish stage re-runs the best points at fidelity.final (with
+     * distillation) and its rows replace theirs on the frontier.
+     */
+    @Test
+    void validationSelectsPromotionsInheritAndPolishReplacesRows() {
+        workers();
+        UUID model = profiledModel();
+        UUID job = api.post("/api/v1/jobs", job(model, Map.of("strategy", "nsga2", "budget", Map.of("maxTrials", 12),
+                "latencyTargetMs", 100.0, "fidelity", Map.of("min", 0.25, "max", 1.0, "final", 2.0, "polishTop", 2),
+                "validation", Map.of("fraction", 0.1, "seed", 5)))).id();
+        Map<String, JsonNode> leases = new HashMap<>();
+        Map<String, String> checkpoints = new HashMap<>();
+        for (int round = 0; round < 200 && api.get("/api/v1/jobs/" + job).json().path("state").asString().equals("RUNNING"); round++) {
+            stepper.step(job);
+            for (JsonNode b : lease(builder, 10).json().path("leases")) {
+                String trial = b.path("trialId").asString();
+                leases.put(trial, b);
+                int len = b.path("config").toString().length();
+                // validation and test disagree on purpose: test is the mirror image of validation
+                double val = b.path("config").size() == 0 ? 92 : 80 + len % 11 + b.path("fidelity").asDouble();
+                String checkpoint = artifact("checkpoint " + trial);
+                checkpoints.put(trial, checkpoint);
+                Api.Response r = api.post("/api/v1/leases/" + b.path("id").asString() + "/complete", Map.of("workerId", builder.toString(),
+                        "result", Map.of("accuracy", 180 - val, "validationAccuracy", val, "sizeBytes", 1000 + len,
+                                "checkpointSha256", checkpoint), "artifactSha256", artifact("artifact " + trial)));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+            }
+            JsonNode ms;
+            while ((ms = lease(agent, 1).json().path("leases")).size() > 0) {
+                JsonNode b = leases.get(ms.get(0).path("trialId").asString());
+                api.post("/api/v1/leases/" + ms.get(0).path("id").asString() + "/complete", Map.of("workerId", agent.toString(),
+                        "result", Map.of("medianMs", 10.0 - b.path("config").toString().length() % 4)));
+            }
+        }
+        JsonNode done = api.get("/api/v1/jobs/" + job).json();
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("COMPLETED");
+        assertThat(done.path("progress").path("stage").asString()).isEqualTo("POLISH");
+        assertThat(done.path("validation").path("fraction").asDouble()).isEqualTo(0.1);
+
+        Map<Integer, JsonNode> bySeq = new HashMap<>();
+        for (JsonNode t : api.get("/api/v1/jobs/" + job + "/trials?size=100").json().path("items")) bySeq.put(t.path("seq").asInt(), t);
+        int promoted = 0;
+        List<JsonNode> polished = new java.util.ArrayList<>();
+        for (JsonNode t : bySeq.values()) {
+            JsonNode lease = leases.get(t.path("id").asString());
+            assertThat(lease.path("validation").path("fraction").asDouble()).isEqualTo(0.1);
+            assertThat(lease.path("validation").path("seed").asLong()).isEqualTo(5);
+            if (!t.has("promotedFrom")) {
+                assertThat(lease.has("inherit")).as("a fresh configuration starts from the model").isFalse();
+                continue;
+            }
+            JsonNode parent = bySeq.get(t.path("promotedFrom").asInt());
+            assertThat(t.path("inheritedFrom").asInt()).isEqualTo(parent.path("seq").asInt());
+            assertThat(lease.path("inherit").path("checkpointSha256").asString())
+                    .isEqualTo(checkpoints.get(parent.path("id").asString()));
+            assertThat(lease.path("inherit").path("fidelity").asDouble()).isEqualTo(parent.path("fidelity").asDouble());
+            if (t.path("stage").asString().equals("POLISH")) {
+                polished.add(t);
+                assertThat(t.path("fidelity").asDouble()).isEqualTo(2.0);
+                assertThat(lease.path("recovery").path("distillation").asBoolean()).as("polish distils").isTrue();
+            } else {
+                promoted++;
+                assertThat(lease.path("recovery").path("distillation").asBoolean()).isFalse();
+                assertThat(parent.path("fidelity").asDouble()).isEqualTo(0.25);
+            }
+        }
+        assertThat(promoted).isGreaterThanOrEqualTo(2);
+        assertThat(polished).as("polishTop 2: the recommended point and a frontier neighbour, when the front has one").hasSizeBetween(1, 2);
+
+        JsonNode frontier = api.get("/api/v1/jobs/" + job + "/frontier").json();
+        assertThat(frontier.path("baselineValidationAccuracy").asDouble()).isEqualTo(92.0);
+        assertThat(frontier.path("baselineAccuracy").asDouble()).as("test, reported").isEqualTo(88.0);
+        JsonNode df = frontier.path("devices").get(0);
+        Set<Integer> onFront = new HashSet<>();
+        for (JsonNode p : df.path("points")) onFront.add(p.path("seq").asInt());
+        for (JsonNode p : polished) {
+            assertThat(onFront).as("the polished source row is superseded").doesNotContain(p.path("promotedFrom").asInt());
+        }
+        assertThat(bySeq.get(polished.get(0).path("promotedFrom").asInt()).path("state").asString())
+                .as("superseded rows are kept").isEqualTo("DONE");
+        // the recommendation is the best validation accuracy (all meet 100 ms); by test it would be the worst
+        double bestVal = 0;
+        for (JsonNode p : df.path("points")) bestVal = Math.max(bestVal, p.path("validationAccuracy").asDouble());
+        assertThat(df.path("recommended").path("validationAccuracy").asDouble()).isEqualTo(bestVal);
+        assertThat(df.path("hypervolume").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void aCollapsedModelIsNeverRecommended() {
+        workers();
+        UUID model = profiledModel();
+        UUID job = api.post("/api/v1/jobs", job(model, Map.of("strategy", "random", "budget", Map.of("maxTrials", 5),
+                "fidelity", Map.of("min", 1.0, "max", 1.0)))).id();
+        // every compressed model scores at chance (10 %) on validation; the dense one is 90 % but far too slow
+        JsonNode done = drive(job, b -> b.path("config").size() == 0 ? 90 : 10, b -> b.path("config").size() == 0 ? 50 : 1);
+        assertThat(done.path("state").asString()).isEqualTo("COMPLETED");
+        JsonNode df = api.get("/api/v1/jobs/" + job + "/frontier").json().path("devices").get(0);
+        assertThat(df.path("recommended").path("seq").asInt()).as("the dense baseline, slow but useful").isZero();
+        assertThat(df.path("bestEffort").asBoolean()).isTrue();
+        for (JsonNode p : df.path("points")) {
+            assertThat(p.path("useful").asBoolean()).isEqualTo(p.path("seq").asInt() == 0);
+        }
+    }
 }

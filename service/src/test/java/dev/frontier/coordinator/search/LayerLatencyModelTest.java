@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import dev.frontier.coordinator.search.bench.SyntheticProblem;
 class LayerLatencyModelTest {
     private static final UUID FAST = new UUID(0, 1);
     private static final UUID SLOW = new UUID(0, 2);
-    private static final SearchHistory.Goal GOAL = new SearchHistory.Goal(2.0, 1, 90.0);
+    private static final Goal GOAL = new Goal(2.0, 1, 90.0);
     /** fc1 and fc2, each dense or filter-pruned at four rates, float32 only: 25 points. */
     private static final SearchSpace SPACE = SearchSpaces.fromProfile(SyntheticProblem.PROFILE,
             new SearchSpaces.Narrowing(List.of("filter", "none"), List.of(0.25, 0.5, 0.75, 0.9), List.of(0), List.of("fc1", "fc2")));

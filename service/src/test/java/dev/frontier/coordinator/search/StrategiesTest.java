@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +34,7 @@ class StrategiesTest {
         assertThat(a.proposed()).hasSize(40);
         assertThat(a.proposed()).isEqualTo(b.proposed());
         // and one call on a history with results is a pure function of seed and history
-        SearchHistory h = new SearchHistory(SyntheticProblem.space(), 1, 1, 40, 100, new SearchHistory.Goal(10, 2, 90.0),
+        SearchHistory h = new SearchHistory(SyntheticProblem.space(), 1, 1, 40, 100, new Goal(10, 2, 90.0),
                 a.trials(), a.proposed());
         List<Proposal> p1 = strategy(name, 5, h);
         List<Proposal> p2 = strategy(name, 5, h);
@@ -111,7 +112,7 @@ class StrategiesTest {
         results.add(new TrialResult(1, enc.config(a), 1, false, 89.0, 900L, Map.of(DEV, 8.0), Map.of(DEV, Map.of("fc1", 4.5, "fc2", 5.0))));
         results.add(new TrialResult(2, enc.config(b), 1, false, 89.0, 900L, Map.of(DEV, 8.0), Map.of(DEV, Map.of("fc1", 5.0, "fc2", 3.0))));
         List<SearchHistory.Proposed> proposed = results.stream().map(r -> new SearchHistory.Proposed(r.seq(), r.config(), r.fidelity(), null)).toList();
-        SearchHistory h = new SearchHistory(space, 1, 1, 3, 100, new SearchHistory.Goal(5, 2, 90.0), results, proposed);
+        SearchHistory h = new SearchHistory(space, 1, 1, 3, 100, new Goal(5, 2, 90.0), results, proposed);
         List<Proposal> next = strategy("greedy", 10, h);
         // every next candidate is b (fc2 tightened) with one more gene tightened
         for (Proposal p : next) {

@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class SuccessiveHalvingTest {
         proposed.add(new SearchHistory.Proposed(0, Map.of(), 0, null));
         for (TrialResult r : results) if (r.seq() > 0) proposed.add(new SearchHistory.Proposed(r.seq(), r.config(), r.fidelity(), null));
         proposed.addAll(extra);
-        return new SearchHistory(SPACE, 0.25, 1, proposed.size(), maxTrials, new SearchHistory.Goal(10, 2, 90.0), results, proposed);
+        return new SearchHistory(SPACE, 0.25, 1, proposed.size(), maxTrials, new Goal(10, 2, 90.0), results, proposed);
     }
 
     @Test
@@ -76,7 +77,7 @@ class SuccessiveHalvingTest {
 
     @Test
     void singleFidelityPassesThrough() {
-        SearchHistory h = new SearchHistory(SPACE, 1, 1, 1, 100, SearchHistory.Goal.NONE, List.of(),
+        SearchHistory h = new SearchHistory(SPACE, 1, 1, 1, 100, Goal.NONE, List.of(),
                 List.of(new SearchHistory.Proposed(0, Map.of(), 0, null)));
         assertThat(Strategies.forJob("nsga2", 3, 1).propose(h, 3)).hasSize(3)
                 .allSatisfy(p -> {

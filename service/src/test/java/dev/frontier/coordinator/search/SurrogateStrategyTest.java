@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.goal.Goal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class SurrogateStrategyTest {
     private static SearchHistory history(SearchSpace space, List<TrialResult> results) {
         List<SearchHistory.Proposed> proposed = results.stream()
                 .map(r -> new SearchHistory.Proposed(r.seq(), r.config(), r.fidelity(), null)).toList();
-        return new SearchHistory(space, 1, 1, results.size(), 100, new SearchHistory.Goal(5, 10, 90.0), results, proposed);
+        return new SearchHistory(space, 1, 1, results.size(), 100, new Goal(5, 10, 90.0), results, proposed);
     }
 
     private static List<Proposal> propose(long seed, SearchHistory h, int n) {
@@ -118,7 +119,7 @@ class SurrogateStrategyTest {
         }
         List<SearchHistory.Proposed> proposed = results.stream()
                 .map(r -> new SearchHistory.Proposed(r.seq(), r.config(), r.fidelity(), null)).toList();
-        SearchHistory h = new SearchHistory(SPACE, 0.25, 1, results.size(), 100, new SearchHistory.Goal(5, 10, 90.0), results, proposed);
+        SearchHistory h = new SearchHistory(SPACE, 0.25, 1, results.size(), 100, new Goal(5, 10, 90.0), results, proposed);
         List<TrialResult> low = results.subList(results.size() - 3, results.size());
 
         SearchStrategy surrogate = Strategies.create("surrogate", 1, h.proposedSoFar());

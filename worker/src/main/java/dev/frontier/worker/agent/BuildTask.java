@@ -1,5 +1,9 @@
 package dev.frontier.worker.agent;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +21,11 @@ import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.measure.Accuracy;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
+import dev.frontier.worker.model.ModelFile;
 import dev.frontier.worker.model.Node;
+import dev.frontier.worker.train.BatchNormRecalibration;
+import dev.frontier.worker.train.Distillation;
+import dev.frontier.worker.train.Evaluator;
 import dev.frontier.worker.train.TrainConfig;
 import dev.frontier.worker.train.Trainer;
 import dev.frontier.worker.train.TrainingListener;
@@ -45,20 +53,26 @@ final class BuildTask {
         progress.report(0.02, "loading model and dataset");
         Graph model = models.load(lease);
         DataSplits data = dataset(lease);
-        Built b = build(model, data, lease.config(), lease.fidelity(), lease.taskId(), config.trainLimit(), progress);
+        Request req = new Request(lease.config(), lease.fidelity(), lease.taskId(), config.trainLimit(),
+                lease.recovery(), inheritedStart(lease), lease.inherit() == null ? 0 : lease.inherit().fidelity());
+        Built b = build(model, data, req, config.evalLimit(), progress);
         Map<String, Object> timings = b.timings();
 
-        progress.report(0.8, "evaluating the compiled artifact");
+        // the search selects on validation; test is evaluated for reporting only (never read by the search)
+        progress.report(0.8, "evaluating the compiled artifact (validation and test splits)");
         long t = System.nanoTime();
         Plan loaded = Artifact.fromBytes(b.artifact());
-        Accuracy.Result acc = Accuracy.evaluate(loaded, data.test(), config.evalLimit(),
-                Runtime.getRuntime().availableProcessors());
+        int threads = Runtime.getRuntime().availableProcessors();
+        Accuracy.Result val = Accuracy.evaluate(loaded, data.validation(), config.evalLimit(), threads);
+        Accuracy.Result acc = Accuracy.evaluate(loaded, data.test(), config.evalLimit(), threads);
         timings.put("evaluate", ms(t));
 
         progress.report(0.95, "uploading artifact");
         t = System.nanoTime();
         String sha = upload(b.artifact());
         String onnxSha = uploadOnnx(b.graph());
+        // the fine-tuned graph itself (masks, quantization state): a promoted or polished trial continues from it
+        String checkpointSha = upload(ModelFile.toBytes(b.graph()));
         timings.put("upload", ms(t));
 
         Graph tuned = b.graph();
@@ -66,6 +80,11 @@ final class BuildTask {
         r.put("accuracy", acc.accuracy());
         r.put("evaluatedImages", acc.total());
         r.put("evaluatedSplit", "test");
+        r.put("validationAccuracy", val.accuracy());
+        r.put("validationImages", val.total());
+        if (b.accuracyBeforeFineTune() != null) {
+            r.put("accuracyBeforeFineTune", b.accuracyBeforeFineTune());
+        }
         r.put("sizeBytes", b.artifact().length);
         r.put("params", tuned.keptParamCount());
         r.put("denseParams", tuned.paramCount());
@@ -77,9 +96,11 @@ final class BuildTask {
         if (b.calibration() != null) {
             r.put("activationCalibration", b.calibration());
         }
+        r.set("recovery", CoordinatorClient.JSON.valueToTree(b.recovery()));
         r.set("timings", CoordinatorClient.JSON.valueToTree(timings));
         r.set("compression", CoordinatorClient.JSON.valueToTree(b.compressed().report().toMap()));
         r.put("artifactSha256", sha);
+        r.put("checkpointSha256", checkpointSha);
         if (onnxSha != null) {
             r.put("onnxSha256", onnxSha);
         }
@@ -87,40 +108,113 @@ final class BuildTask {
         return new TaskResult(r, sha);
     }
 
-    /**
-     * What a build makes before it is evaluated and uploaded: the final graph, its compiled artifact,
-     * the compression result, how many training images its int8 activations were calibrated on (0: not
-     * calibrated) with the calibration's description, and timings so far (ms).
-     */
-    record Built(Graph graph, byte[] artifact, Compressor.Result compressed, int calibrationImages,
-                 String calibration, Map<String, Object> timings) {
+    /** The parent's fine-tuned graph when the lease inherits, else null. */
+    private Graph inheritedStart(Lease lease) throws TaskFailure {
+        if (lease.inherit() == null) {
+            return null;
+        }
+        Path file = ModelLoader.fetch(artifacts, lease.inherit().checkpointSha256(), "inherited checkpoint");
+        try {
+            return ModelFile.fromBytes(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            Agent.log("inherited checkpoint " + lease.inherit().checkpointSha256() + " unusable, starting from the model: "
+                    + e.getMessage());
+            return null;
+        }
     }
 
     /**
-     * Compress by {@code config}, fine-tune {@code fidelity} epochs (on the first {@code trainLimit}
-     * training images when > 0) with the masks held, calibrate the int8 activations, compile.
+     * How to build: the trial's compression config and fidelity (total fine-tuning epochs), the seed,
+     * a training-set limit (tests; 0 = all), the recovery steps, and optionally a fine-tuned parent
+     * ({@code inheritedStart}, already compressed by the same config and fine-tuned
+     * {@code inheritedFidelity} epochs) to continue from instead of compressing the model afresh.
      */
+    record Request(JsonNode config, double fidelity, long seed, int trainLimit, Lease.Recovery recovery,
+                   Graph inheritedStart, double inheritedFidelity) {
+        static Request plain(JsonNode config, double fidelity, long seed, int trainLimit) {
+            return new Request(config, fidelity, seed, trainLimit, Lease.Recovery.NONE, null, 0);
+        }
+    }
+
+    /**
+     * What a build makes before it is evaluated and uploaded: the final graph, its compiled artifact,
+     * the compression result, how many training images its int8 activations were calibrated on (0: not
+     * calibrated) with the calibration's description, the validation accuracy of the float graph before
+     * fine-tuning (null when not evaluated), what recovery ran, and timings so far (ms).
+     */
+    record Built(Graph graph, byte[] artifact, Compressor.Result compressed, int calibrationImages,
+                 String calibration, Double accuracyBeforeFineTune, Map<String, Object> recovery,
+                 Map<String, Object> timings) {
+    }
+
     static Built build(Graph model, DataSplits data, JsonNode config, double fidelity, long seed, int trainLimit,
                        Progress progress) throws TaskFailure {
+        return build(model, data, Request.plain(config, fidelity, seed, trainLimit), 0, progress);
+    }
+
+    /**
+     * Compress by the request's config (or continue from its inherited parent), recalibrate batch norm,
+     * fine-tune with the masks held (distilling from {@code model} when asked), calibrate the int8
+     * activations, compile. {@code evalLimit} bounds the before-fine-tuning evaluation (0 = whole split).
+     */
+    static Built build(Graph model, DataSplits data, Request req, int evalLimit, Progress progress) throws TaskFailure {
         Map<String, Object> timings = new LinkedHashMap<>();
+        Map<String, Object> recovery = new LinkedHashMap<>();
         long t = System.nanoTime();
+        JsonNode config = req.config();
+        boolean empty = config == null || config.isMissingNode() || config.isNull() || config.isEmpty();
         Compressor.Result compressed;
         try {
-            compressed = Compressor.compress(model, config == null || config.isMissingNode() || config.isNull()
-                    ? "{}" : config.toString());
+            compressed = Compressor.compress(model, empty ? "{}" : config.toString());
         } catch (InvalidConfigException e) {
             throw new TaskFailure("INVALID_CONFIG", e.getMessage(), false);
         }
         timings.put("compress", ms(t));
 
+        Graph start = compressed.graph();
+        double epochs = req.fidelity();
+        Graph parent = req.inheritedStart();
+        if (parent != null && sameStructure(parent, start)) {
+            start = parent;
+            epochs = Math.max(0, req.fidelity() - req.inheritedFidelity());
+            recovery.put("inheritedFidelity", req.inheritedFidelity());
+        } else if (parent != null) {
+            Agent.log("inherited checkpoint does not match this configuration's graph; starting from the model");
+        }
+        boolean inherited = parent != null && start == parent;
+        recovery.put("inherited", inherited);
+
+        boolean recalibrate = req.recovery().bnRecalibration() && !empty && !inherited
+                && BatchNormRecalibration.hasBatchNorm(start);
+        if (recalibrate) {
+            progress.report(0.04, "recalibrating batch norm");
+            t = System.nanoTime();
+            start = BatchNormRecalibration.recalibrate(start, data.train(), BatchNormRecalibration.DEFAULT_IMAGES,
+                    req.seed());
+            timings.put("bnRecalibration", ms(t));
+        }
+        recovery.put("bnRecalibration", recalibrate);
+
+        Double before = null;
+        if (!empty && epochs > 0 && data.validation().size() > 0) {
+            t = System.nanoTime();
+            Dataset val = evalLimit > 0 ? data.validation().subset(evalLimit) : data.validation();
+            before = Evaluator.accuracy(start, val);
+            timings.put("evaluateBeforeFineTune", ms(t));
+        }
+
         t = System.nanoTime();
-        Graph tuned = compressed.graph();
-        if (fidelity > 0) {
-            Dataset train = trainLimit > 0 ? data.train().subset(trainLimit) : data.train();
+        Graph tuned = start;
+        boolean distill = req.recovery().distillation() && epochs > 0 && !empty;
+        recovery.put("distillation", distill);
+        if (epochs > 0) {
+            Dataset train = req.trainLimit() > 0 ? data.train().subset(req.trainLimit()) : data.train();
             // Adam 1e-3 recovered 3-4 pp more than 2e-4 after one epoch on the demo model (worker/COMPRESSION.md)
-            tuned = Trainer.train(tuned, train, TrainConfig.fineTune(fidelity).withLearningRate(1e-3f)
-                            .withSeed(seed),
-                    listener(progress, fidelity));
+            tuned = Trainer.train(tuned, train, TrainConfig.fineTune(epochs).withLearningRate(1e-3f)
+                            .withSeed(req.seed()),
+                    listener(progress, epochs), distill ? Distillation.from(model) : null);
             if (progress.lost()) {
                 throw new TaskFailure("LEASE_LOST", "the lease was lost during fine-tuning", true);
             }
@@ -147,7 +241,20 @@ final class BuildTask {
         t = System.nanoTime();
         byte[] artifact = Artifact.toBytes(FrontierCompiler.compile(tuned, FrontierCompiler.Options.untuned()));
         timings.put("compile", ms(t));
-        return new Built(tuned, artifact, compressed, calibrationImages, calibration, timings);
+        return new Built(tuned, artifact, compressed, calibrationImages, calibration, before, recovery, timings);
+    }
+
+    /** Same nodes and parameter shapes: a checkpoint of this very configuration. */
+    static boolean sameStructure(Graph a, Graph b) {
+        if (!a.nodes().equals(b.nodes()) || !a.params().keySet().equals(b.params().keySet())) {
+            return false;
+        }
+        for (String p : a.params().keySet()) {
+            if (!java.util.Arrays.equals(a.param(p).shape(), b.param(p).shape())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The compress CLI's default {@code --seed}: the calibration slice does not depend on the trial. */
@@ -180,7 +287,10 @@ final class BuildTask {
 
     private DataSplits dataset(Lease lease) throws TaskFailure {
         try {
-            return Datasets.resolve(lease.dataset());
+            DataSplits d = Datasets.resolve(lease.dataset());
+            return lease.validation() == null ? d : d.carveValidation(lease.validation().fraction(), lease.validation().seed());
+        } catch (IllegalArgumentException e) {
+            throw new TaskFailure("DATASET", e.getMessage(), false);
         } catch (DatasetException e) {
             throw new TaskFailure("DATASET", e.getMessage(), false);
         }

@@ -113,6 +113,18 @@ public final class Dataset {
         return new Dataset(name, inputShape, im, lb, classNames, normalization);
     }
 
+    /** {@code a}'s items then {@code b}'s (same shape, classes and normalization). */
+    public static Dataset concat(Dataset a, Dataset b) {
+        if (!a.inputShape.equals(b.inputShape) || !a.normalization.equals(b.normalization)) {
+            throw new IllegalArgumentException("cannot join datasets of different shapes or normalizations");
+        }
+        float[] im = Arrays.copyOf(a.images, a.images.length + b.images.length);
+        System.arraycopy(b.images, 0, im, a.images.length, b.images.length);
+        int[] lb = Arrays.copyOf(a.labels, a.labels.length + b.labels.length);
+        System.arraycopy(b.labels, 0, lb, a.labels.length, b.labels.length);
+        return new Dataset(a.name, a.inputShape, im, lb, a.classNames, a.normalization);
+    }
+
     /** Same items in an order fixed by {@code seed}. */
     public Dataset shuffled(long seed) {
         return select(permutation(size(), seed));

@@ -34,6 +34,8 @@ import java.util.Map;
 public final class GraphBlock extends AbstractBlock {
     /** DJL's convention (fraction of the old running value kept); PyTorch's momentum 0.1. */
     static final float BN_MOMENTUM = 0.9f;
+    /** Changed only by {@link BatchNormRecalibration}, which needs a cumulative average instead of the EMA. */
+    private float bnMomentum = BN_MOMENTUM;
     private static final byte VERSION = 1;
 
     private final Graph graph;
@@ -68,6 +70,11 @@ public final class GraphBlock extends AbstractBlock {
 
     public Graph graph() {
         return graph;
+    }
+
+    /** Fraction of the old running statistics kept by a training-mode forward (DJL's convention). */
+    void bnMomentum(float keep) {
+        this.bnMomentum = keep;
     }
 
     /** DJL parameters by IR parameter name, in the IR's order. */
@@ -106,7 +113,7 @@ public final class GraphBlock extends AbstractBlock {
                 // axis -1 is the PyTorch engine's direct path: normalize over dimension 1 (channels)
                 y = x.getNDArrayInternal().batchNorm(x, value(ps, x, n.param("mean"), training),
                         value(ps, x, n.param("var"), training), value(ps, x, n.param("gamma"), training),
-                        value(ps, x, n.param("beta"), training), -1, BN_MOMENTUM, b.eps(), training)
+                        value(ps, x, n.param("beta"), training), -1, bnMomentum, b.eps(), training)
                         .singletonOrThrow();
             } else if (l instanceof Layer.Relu) {
                 y = Activation.relu(x);

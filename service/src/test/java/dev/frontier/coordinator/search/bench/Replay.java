@@ -1,5 +1,6 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class Replay {
             SearchStrategy strat = Strategies.forJob(strategy, seed, proposed.size());
             strat.observe(results);
             SearchHistory history = new SearchHistory(s.space(), s.fidelityMin(), s.fidelityMax(), proposed.size(), s.maxTrials(),
-                    new SearchHistory.Goal(s.latencyTargetMs(), s.maxAccuracyDrop(), baselineAccuracy), List.copyOf(results),
+                    new Goal(s.latencyTargetMs(), s.maxAccuracyDrop(), baselineAccuracy), List.copyOf(results),
                     List.copyOf(proposed));
             round = strat.propose(history, Math.min(s.inFlight(), left));
             if (round.isEmpty()) break; // every trial is finished here, so empty means exhausted
