@@ -60,10 +60,19 @@ export function fmtPct(v, digits = 2) {
   return v === null || v === undefined ? '–' : `${Number(v).toFixed(digits)} %`;
 }
 
+// three significant digits and a unit: 0.152 ms, 15.2 ms, 1.52 s
 export function fmtMs(v) {
-  if (v === null || v === undefined) return '–';
+  if (v === null || v === undefined || !Number.isFinite(Number(v))) return '–';
   const n = Number(v);
-  return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
+  if (n >= 1000) return `${sig3(n / 1000)} s`;
+  if (n > 0 && n < 0.1) return `${sig3(n * 1000)} µs`;
+  return `${sig3(n)} ms`;
+}
+
+function sig3(n) {
+  if (n === 0) return '0';
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(n))));
+  return n.toFixed(digits);
 }
 
 export function fmtBytes(v) {

@@ -81,7 +81,7 @@ export function frontierPlot(container, initial) {
     grid.append(
       s('rect', { x: m.l, y: m.t, width: pw, height: ph, class: 'frame' }),
       s('text', { x: m.l + pw / 2, y: height - 6, 'text-anchor': 'middle', class: 'axis-label' }, 'latency (ms, median)'),
-      s('text', { x: 12, y: m.t + ph / 2, 'text-anchor': 'middle', class: 'axis-label', transform: `rotate(-90 12 ${m.t + ph / 2})` }, 'accuracy (%)'));
+      s('text', { x: 12, y: m.t + ph / 2, 'text-anchor': 'middle', class: 'axis-label', transform: `rotate(-90 12 ${m.t + ph / 2})` }, 'validation accuracy (%)'));
     svg.append(grid);
 
     // constraint lines
@@ -121,10 +121,10 @@ export function frontierPlot(container, initial) {
     for (const p of drawOrder) {
       const isFront = data.frontierIds.has(p.trialId);
       const isRec = p.trialId === data.recommendedId;
-      const label = `Trial ${p.seq ?? ''}: accuracy ${fmtPct(p.accuracy)}, latency ${fmtMs(p.latencyMs)}${p.estimated ? ' (estimated)' : ''}, size ${fmtBytes(p.sizeBytes)}${isFront ? ', on the frontier' : ''}${isRec ? ', recommended' : ''}`;
+      const label = `Trial ${p.seq ?? ''}: accuracy ${fmtPct(p.accuracy)}${Number.isFinite(p.testAccuracy) && p.testAccuracy !== p.accuracy ? ` validation, ${fmtPct(p.testAccuracy)} test` : ''}${p.polish ? ', polished' : ''}${p.collapsed ? ', collapsed' : ''}, latency ${fmtMs(p.latencyMs)}${p.estimated ? ' (estimated)' : ''}, size ${fmtBytes(p.sizeBytes)}${isFront ? ', on the frontier' : ''}${isRec ? ', recommended' : ''}`;
       const c = s('circle', {
         cx: X(p.latencyMs), cy: Y(p.accuracy), r: R(p.sizeBytes),
-        class: ['pt', isFront ? 'pt-frontier' : 'pt-trial', isRec ? 'pt-recommended' : null, p.estimated ? 'pt-estimated' : null].filter(Boolean).join(' '),
+        class: ['pt', isFront ? 'pt-frontier' : 'pt-trial', isRec ? 'pt-recommended' : null, p.estimated ? 'pt-estimated' : null, p.collapsed ? 'pt-collapsed' : null].filter(Boolean).join(' '),
         tabindex: p === initialStop ? '0' : '-1', role: 'button', 'aria-label': label,
         'data-testid': 'plot-point', 'data-trial-id': p.trialId, 'data-frontier': isFront ? 'true' : 'false',
       });

@@ -70,7 +70,8 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
       { key: 'seq', label: '#', get: (t) => t.seq, num: true },
       { key: 'state', label: 'State', get: (t) => STATE_ORDER[t.state] ?? 99 },
       { key: 'fidelity', label: 'Fidelity (ep)', get: (t) => t.fidelity, num: true },
-      { key: 'accuracy', label: 'Accuracy (measured)', get: (t) => t.accuracy, num: true },
+      { key: 'validationAccuracy', label: 'Validation acc.', get: (t) => t.validationAccuracy, num: true },
+      { key: 'accuracy', label: 'Test acc. (measured)', get: (t) => t.accuracy, num: true },
     ];
     for (const d of devices) {
       cols.push({ key: `lat:${d.id}`, label: devices.length > 1 ? `Latency on ${d.name}` : 'Latency', get: (t) => latencyOf(measurementFor(t, d.id)), num: true, device: d });
@@ -143,6 +144,8 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
         case 'seq': return td(h('a', { href: `#/trials/${t.id}`, onclick: (ev) => { if (onOpen) { ev.preventDefault(); onOpen(t.id); } } }, `#${t.seq}`));
         case 'state': return td(stateBadge(t.state));
         case 'fidelity': return td(t.fidelity != null ? fmtNum(t.fidelity, 3) : '–');
+        case 'validationAccuracy': return td(t.validationAccuracy != null
+          ? [fmtPct(t.validationAccuracy), t.stage === 'POLISH' ? [' ', h('span', { class: 'tag', title: `fine-tuned to fidelity.final after the search, continuing trial #${t.inheritedFrom ?? t.promotedFrom}` }, 'polished')] : null] : '–');
         case 'accuracy': return td(t.accuracy != null
           ? [fmtPct(t.accuracy), ' ', h('span', { class: 'tag', title: 'measured on the test split of the compiled model' }, 'measured')] : '–');
         case 'sizeBytes': return td(fmtBytes(t.sizeBytes));

@@ -141,12 +141,15 @@ export function render(root, { jobId }, ctx) {
         const m = measurementFor(t, id);
         const lat = latencyOf(m);
         if (lat === null || !Number.isFinite(t.accuracy)) continue;
-        points.push({ trialId: t.id, seq: t.seq, accuracy: t.accuracy, latencyMs: lat, sizeBytes: t.sizeBytes, config: t.config, fidelity: t.fidelity, estimated: isEstimated(m) });
+        // plotted by the validation accuracy the search selects by (the floors are on it too); test in the label
+        const sel = Number.isFinite(t.validationAccuracy) ? t.validationAccuracy : t.accuracy;
+        const useful = !(frontier && Number.isFinite(frontier.usefulnessFloor)) || sel >= frontier.usefulnessFloor;
+        points.push({ trialId: t.id, seq: t.seq, accuracy: sel, testAccuracy: t.accuracy, latencyMs: lat, sizeBytes: t.sizeBytes, config: t.config, fidelity: t.fidelity, estimated: isEstimated(m), collapsed: !useful, polish: t.stage === 'POLISH' });
       }
       // a frontier point whose trial is not in the list (paging race) is still drawn
       for (const fp of df.points || []) {
         if (!points.some((p) => p.trialId === fp.trialId) && Number.isFinite(fp.latencyMs) && Number.isFinite(fp.accuracy)) {
-          points.push({ trialId: fp.trialId, seq: fp.seq, accuracy: fp.accuracy, latencyMs: fp.latencyMs, sizeBytes: fp.sizeBytes, config: fp.config });
+          points.push({ trialId: fp.trialId, seq: fp.seq, accuracy: fp.validationAccuracy ?? fp.accuracy, testAccuracy: fp.accuracy, latencyMs: fp.latencyMs, sizeBytes: fp.sizeBytes, config: fp.config, collapsed: fp.useful === false, polish: fp.stage === 'POLISH' });
         }
       }
       const data = {
@@ -157,7 +160,7 @@ export function render(root, { jobId }, ctx) {
         accuracyFloor: frontier ? frontier.accuracyFloor : undefined,
         onOpen: (tid) => ctx.navigate(`#/trials/${tid}`),
       };
-      const sig = JSON.stringify([data.deviceName, points.map((p) => [p.trialId, p.accuracy, p.latencyMs, p.sizeBytes, p.estimated]), [...data.frontierIds], data.recommendedId, data.latencyTargetMs, data.accuracyFloor]);
+      const sig = JSON.stringify([data.deviceName, points.map((p) => [p.trialId, p.accuracy, p.latencyMs, p.sizeBytes, p.estimated, p.collapsed]), [...data.frontierIds], data.recommendedId, data.latencyTargetMs, data.accuracyFloor]);
       if (!entry.plot) entry.plot = frontierPlot(entry.host, data);
       else if (sig !== entry.sig) entry.plot.update(data);
       entry.sig = sig;
@@ -173,19 +176,21 @@ export function render(root, { jobId }, ctx) {
     replace(info, dl([
       ['Measured trials', h('span', { 'data-testid': 'measured-count' }, df.measured ?? nPoints)],
       ['On the frontier', (df.points || []).length],
-      ['Hypervolume', Number.isFinite(df.hypervolume) ? h('span', { 'data-testid': 'hypervolume' }, fmtNum(df.hypervolume, 4)) : null],
-      ['Accuracy floor', frontier && Number.isFinite(frontier.accuracyFloor) ? fmtPct(frontier.accuracyFloor) : null],
+      ['Hypervolume', Number.isFinite(df.hypervolume) ? h('span', { 'data-testid': 'hypervolume', title: 'share of the reference box dominated (0..1)' }, fmtNum(df.hypervolume, 3)) : null],
+      ['Accuracy floor', frontier && Number.isFinite(frontier.accuracyFloor) ? `${fmtPct(frontier.accuracyFloor)} (validation)` : null],
+      ['Usefulness floor', frontier && Number.isFinite(frontier.usefulnessFloor) ? `${fmtPct(frontier.usefulnessFloor)} (below: collapsed, never recommended)` : null],
       ['Recommended', rec ? h('a', { href: `#/trials/${rec.trialId}` }, pointSummary(rec)) : h('span', { class: 'muted' }, 'none yet')],
     ]),
     spark ? h('figure', { class: 'spark' }, spark, h('figcaption', null, 'hypervolume over time')) : null,
-    df.bestEffort ? h('p', { class: 'alert alert-warn' }, 'No trial meets both the latency target and the accuracy floor yet: the recommendation is the best effort.') : null);
+    df.bestEffort ? h('p', { class: 'alert alert-warn' }, 'No trial meets both the latency target and the accuracy floor yet: the recommendation is the best effort.') : null,
+    df.noUsefulTrial ? h('p', { class: 'alert alert-warn', 'data-testid': 'no-useful-trial' }, 'No useful trial yet: every measured configuration is below the usefulness floor, so nothing is recommended.') : null);
   }
 }
 
 function legend() {
   const items = [
     ['pt-trial', 'measured trial'], ['pt-frontier', 'frontier (line: best accuracy per latency)'], ['recommended', 'recommended'],
-    ['target', 'latency target'], ['floor', 'accuracy floor'], ['pt-estimated', 'latency estimated'],
+    ['target', 'latency target'], ['floor', 'accuracy floor'], ['pt-estimated', 'latency estimated'], ['pt-collapsed', 'collapsed (below the usefulness floor)'],
   ];
   return h('ul', { class: 'legend', 'aria-label': 'Legend' }, items.map(([cls, text]) => h('li', null, h('span', { class: `swatch sw-${cls}`, 'aria-hidden': 'true' }), text)),
     h('li', { class: 'muted' }, 'marker area ∝ artifact size · arrow keys move between points'));

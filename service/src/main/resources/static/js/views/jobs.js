@@ -1,6 +1,6 @@
 // #/jobs: every job with its state, progress and best point so far.
 import { api } from '../api.js';
-import { h, replace, timeEl, stateBadge, shortId } from '../dom.js';
+import { h, replace, timeEl, stateBadge, shortId, fmtMs } from '../dom.js';
 import { progressCell, pointSummary, loading, errorBox, nameMap, TERMINAL_JOB_STATES as TERMINAL } from './shared.js';
 
 const PAGE_SIZE = 25;
@@ -77,7 +77,9 @@ export function render(root, _params, ctx) {
           h('td', { 'data-label': 'State' }, stateBadge(j.state)),
           h('td', { 'data-label': 'Progress' }, progressCell(j.progress)),
           h('td', { 'data-label': 'Best point' }, pointSummary(j.progress && j.progress.bestSoFar)),
-          h('td', { 'data-label': 'Target' }, j.latencyTargetMs != null ? `≤ ${j.latencyTargetMs} ms, −${j.maxAccuracyDrop ?? '?'} pp` : '–'),
+          h('td', { 'data-label': 'Target' }, j.purpose === 'BASELINE'
+            ? h('span', { class: 'tag', 'data-testid': 'baseline-job', title: 'a one-trial measurement of the dense model' }, 'baseline')
+            : j.latencyTargetMs != null ? `≤ ${fmtMs(j.latencyTargetMs)}, −${j.maxAccuracyDrop ?? '?'} pp` : '–'),
           h('td', { 'data-label': 'Devices' }, (j.deviceIds || []).map((id) => devices.get(id) || shortId(id)).join(', ')),
           h('td', { 'data-label': 'Created' }, timeEl(j.createdAt)))))));
     }

@@ -20,7 +20,8 @@ export function progressCell(progress) {
 export function pointSummary(pt) {
   if (!pt) return h('span', { class: 'muted' }, 'none yet');
   return h('span', { class: 'point-summary' },
-    h('span', { title: 'accuracy (measured)' }, fmtPct(pt.accuracy)),
+    h('span', { title: 'accuracy on the test split (measured; reported)' }, fmtPct(pt.accuracy)),
+    pt.validationAccuracy != null ? h('span', { class: 'muted', title: 'validation split: what the search selects by' }, ` (val ${fmtPct(pt.validationAccuracy)})`) : null,
     ' · ', h('span', { title: 'median latency' }, fmtMs(pt.latencyMs)),
     ' · ', h('span', { title: 'artifact size' }, fmtBytes(pt.sizeBytes)),
     pt.seq != null ? h('span', { class: 'muted' }, ` (#${pt.seq})`) : null);

@@ -38,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
  * artifact, upload it. The accuracy reported is that of the
  * artifact's own bytes (parsed back from what is uploaded), not of the float graph it came from.
  */
-final class BuildTask {
+public final class BuildTask {
     private final ModelLoader models;
     private final ArtifactCache artifacts;
     private final AgentConfig config;
@@ -131,9 +131,9 @@ final class BuildTask {
      * ({@code inheritedStart}, already compressed by the same config and fine-tuned
      * {@code inheritedFidelity} epochs) to continue from instead of compressing the model afresh.
      */
-    record Request(JsonNode config, double fidelity, long seed, int trainLimit, Lease.Recovery recovery,
+    public record Request(JsonNode config, double fidelity, long seed, int trainLimit, Lease.Recovery recovery,
                    Graph inheritedStart, double inheritedFidelity) {
-        static Request plain(JsonNode config, double fidelity, long seed, int trainLimit) {
+        public static Request plain(JsonNode config, double fidelity, long seed, int trainLimit) {
             return new Request(config, fidelity, seed, trainLimit, Lease.Recovery.NONE, null, 0);
         }
     }
@@ -144,7 +144,7 @@ final class BuildTask {
      * calibrated) with the calibration's description, the validation accuracy of the float graph before
      * fine-tuning (null when not evaluated), what recovery ran, and timings so far (ms).
      */
-    record Built(Graph graph, byte[] artifact, Compressor.Result compressed, int calibrationImages,
+    public record Built(Graph graph, byte[] artifact, Compressor.Result compressed, int calibrationImages,
                  String calibration, Double accuracyBeforeFineTune, Map<String, Object> recovery,
                  Map<String, Object> timings) {
     }
@@ -159,7 +159,7 @@ final class BuildTask {
      * fine-tune with the masks held (distilling from {@code model} when asked), calibrate the int8
      * activations, compile. {@code evalLimit} bounds the before-fine-tuning evaluation (0 = whole split).
      */
-    static Built build(Graph model, DataSplits data, Request req, int evalLimit, Progress progress) throws TaskFailure {
+    public static Built build(Graph model, DataSplits data, Request req, int evalLimit, Progress progress) throws TaskFailure {
         Map<String, Object> timings = new LinkedHashMap<>();
         Map<String, Object> recovery = new LinkedHashMap<>();
         long t = System.nanoTime();

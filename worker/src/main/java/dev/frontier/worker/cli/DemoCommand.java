@@ -17,12 +17,15 @@ public final class DemoCommand implements Command {
         return """
                 usage: frontier-worker demo --coordinator URL [--token T] [--device NAME] [--model FILE]
                                             [--target-fraction 0.4] [--max-drop 1.0] [--max-trials 40]
-                                            [--max-seconds 540] [--fidelity-min 0.1] [--fidelity-max 0.1]
-                                            [--strategy surrogate] [--seed 1]
+                                            [--max-seconds 360] [--fidelity-min 0.1] [--fidelity-max 0.3]
+                                            [--fidelity-final 1.0] [--polish-top 2] [--strategy surrogate] [--seed 1]
 
                 Uploads the model (default: the shipped VGG-style Fashion-MNIST baseline), measures the
                 dense baseline on the device, submits a search whose latency target is the given fraction
-                of that baseline, shows progress and prints the frontier table.
+                of that baseline, shows progress and prints the frontier table. New configurations are
+                fine-tuned --fidelity-min epochs, the best third promoted to --fidelity-max (continuing
+                from their own weights); when the search stops, the --polish-top best points near the
+                target are fine-tuned on to --fidelity-final epochs with distillation and measured again.
                 """;
     }
 
@@ -36,8 +39,9 @@ public final class DemoCommand implements Command {
         byte[] model = args.has("model") ? read(args.existingFile("model")) : shippedModel();
         DemoDriver.Settings s = new DemoDriver.Settings(args.string("device", hostName()), "vgg-fmnist-demo", model,
                 "fashion-mnist", args.number("target-fraction", 0.4), args.number("max-drop", 1.0),
-                args.integer("max-trials", 40), args.integer("max-seconds", 540), args.number("fidelity-min", 0.1),
-                args.number("fidelity-max", 0.1), args.string("strategy", "surrogate"), args.integer("seed", 1));
+                args.integer("max-trials", 40), args.integer("max-seconds", 360), args.number("fidelity-min", 0.1),
+                args.number("fidelity-max", 0.3), args.number("fidelity-final", 1.0), args.integer("polish-top", 2),
+                args.string("strategy", "surrogate"), args.integer("seed", 1));
         args.rejectUnknown();
         if (s.targetFraction() <= 0 || s.targetFraction() > 1) {
             throw new UsageException("--target-fraction must be in (0, 1]");

@@ -16,6 +16,7 @@ public final class Main {
         COMMANDS.put("compile", "Compile a model into a deployable Frontier artifact");
         COMMANDS.put("eval", "Accuracy of a compiled artifact on a dataset");
         COMMANDS.put("bench", "Latency of dense and compressed variants against PyTorch (batch 1)");
+        COMMANDS.put("recovery", "Measure accuracy recovery (BN recalibration, distillation, inheritance) per fidelity");
         COMMANDS.put("agent", "Run a worker agent against a coordinator");
         COMMANDS.put("demo", "Submit the demo search to a coordinator and print the frontier");
     }

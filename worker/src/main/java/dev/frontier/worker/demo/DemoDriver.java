@@ -23,9 +23,13 @@ public final class DemoDriver {
         this.out = out;
     }
 
+    /**
+     * {@code fidelityFinal}: the polish stage's fine-tuning length (epochs; <= fidelityMax: no polish),
+     * {@code polishTop}: how many points it polishes.
+     */
     public record Settings(String deviceName, String modelName, byte[] model, String dataset, double targetFraction,
                            double maxAccuracyDrop, int maxTrials, long maxWallSeconds, double fidelityMin,
-                           double fidelityMax, String strategy, long seed) {
+                           double fidelityMax, double fidelityFinal, int polishTop, String strategy, long seed) {
     }
 
     /** Runs the demo; returns the finished job document. */
@@ -40,6 +44,7 @@ public final class DemoDriver {
 
         out.println("measuring the dense baseline on " + s.deviceName() + " (profile + one build + one measurement) ...");
         ObjectNode baselineJob = jobRequest(modelId, deviceId, 1e9, s.maxAccuracyDrop(), 1, 1800, 0, 0, "random", s.seed());
+        baselineJob.put("purpose", "BASELINE");
         JsonNode base = follow(api.post("jobs", baselineJob).path("id").asString());
         JsonNode basePoint = api.get("jobs/" + base.path("id").asString() + "/frontier").path("devices").path(0)
                 .path("recommended");
@@ -50,14 +55,20 @@ public final class DemoDriver {
                     + " (see the worker log)");
         }
         double target = baselineMs * s.targetFraction();
-        out.printf(Locale.ROOT, "baseline: accuracy %.2f %%, latency %.3f ms -> latency target %.3f ms (%.0f %% of baseline)%n",
-                basePoint.path("accuracy").asDouble(), baselineMs, target, 100 * s.targetFraction());
+        out.printf(Locale.ROOT, "baseline: accuracy %.2f %% test (%.2f %% validation), latency %s -> latency target %s (%.0f %% of baseline)%n",
+                basePoint.path("accuracy").asDouble(), basePoint.path("validationAccuracy").asDouble(Double.NaN),
+                Numbers.ms(baselineMs), Numbers.ms(target), 100 * s.targetFraction());
 
         ObjectNode req = jobRequest(modelId, deviceId, target, s.maxAccuracyDrop(), s.maxTrials(), s.maxWallSeconds(),
                 s.fidelityMin(), s.fidelityMax(), s.strategy(), s.seed());
+        if (s.fidelityFinal() > s.fidelityMax()) {
+            ((ObjectNode) req.path("fidelity")).put("final", s.fidelityFinal()).put("polishTop", s.polishTop());
+        }
         String jobId = api.post("jobs", req).path("id").asString();
         out.println("search job " + jobId + " submitted (strategy " + s.strategy() + ", up to " + s.maxTrials()
-                + " trials or " + s.maxWallSeconds() + " s)");
+                + " trials or " + s.maxWallSeconds() + " s"
+                + (s.fidelityFinal() > s.fidelityMax() ? String.format(Locale.ROOT,
+                        ", then the best %d fine-tuned to %.2g epochs", s.polishTop(), s.fidelityFinal()) : "") + ")");
         JsonNode job = follow(jobId);
         out.println();
         FrontierTable.print(api.get("jobs/" + jobId + "/frontier"), baselineMs, java.util.Map.of(deviceId, s.deviceName()), out);
@@ -94,9 +105,10 @@ public final class DemoDriver {
             JsonNode job = api.get("jobs/" + jobId);
             String state = job.path("state").asString();
             JsonNode p = job.path("progress");
-            String status = String.format(Locale.ROOT, "%-10s done %d, running %d, queued %d, failed %d%s", state,
+            String stage = "POLISH".equals(p.path("stage").asString()) && !state.equals("COMPLETED") ? " (polishing)" : "";
+            String status = String.format(Locale.ROOT, "%-10s%s done %d, running %d, queued %d, failed %d%s", state, stage,
                     p.path("done").asInt(), p.path("running").asInt(), p.path("queued").asInt(), p.path("failed").asInt(),
-                    best(p.path("bestSoFar")));
+                    p.path("noUsefulTrial").asBoolean() ? ", no useful trial yet" : best(p.path("bestSoFar")));
             long now = System.nanoTime();
             if (!status.equals(last) || now - lastPrint > 30_000_000_000L) {
                 out.printf(Locale.ROOT, "[%4.0fs] %s%s%n", (now - start) / 1e9, status,
@@ -115,8 +127,9 @@ public final class DemoDriver {
         if (b.isMissingNode() || b.isNull()) {
             return "";
         }
-        return String.format(Locale.ROOT, ", best so far %.2f %% at %.3f ms", b.path("accuracy").asDouble(),
-                b.path("latencyMs").asDouble());
+        return String.format(Locale.ROOT, ", best so far %.2f %% validation (%.2f %% test) at %s",
+                b.path("validationAccuracy").asDouble(Double.NaN), b.path("accuracy").asDouble(),
+                Numbers.ms(b.path("latencyMs").asDouble()));
     }
 
     private String waitForDevice(String name, int seconds) {
