@@ -109,8 +109,8 @@ public class SearchStepper {
     /**
      * The polish stage: the recommended point of every target device, then the frontier points whose
      * latency is nearest the target, up to polishTop, are fine-tuned on to fidelity.final (continuing
-     * from their own weights, distilling from the dense model) and measured again. Collapsed points,
-     * the dense baseline and the superseded are not polished. Returns how many trials it queued.
+     * from their own weights, distilling from the dense model) and measured again. Useful points come
+     * before collapsed ones; the dense baseline is never polished. Returns how many trials it queued.
      */
     private int polish(JobEntity job, List<TrialView> views) {
         FrontierService.Target target = jobService.target(job, views);
@@ -122,9 +122,11 @@ public class SearchStepper {
             near.addAll(df.getPoints());
         }
         near.sort(java.util.Comparator.comparingDouble(p -> Math.abs(Math.log(p.getLatencyMs() / job.getLatencyTargetMs()))));
+        // useful points first; collapsed ones only fill what is left: a longer fine-tune may bring them back
         for (var p : near) {
             if (Boolean.TRUE.equals(p.getUseful())) chosen.add(p.getSeq());
         }
+        for (var p : near) chosen.add(p.getSeq());
         Map<Integer, TrialView> bySeq = new java.util.HashMap<>();
         views.forEach(v -> bySeq.put(v.seq(), v));
         List<TrialService.NewTrial> batch = new ArrayList<>();
@@ -185,13 +187,14 @@ public class SearchStepper {
         if (n > 0) {
             List<TrialView> views = known != null ? known : trials.views(job.getId());
             Map<String, Object> profile = models.info(job.getModelId()).map(ModelService.ModelInfo::profile).orElse(null);
+            FrontierService.Target target = jobService.target(job, views);
             dev.frontier.coordinator.search.SearchSpace space = SearchSpaces.fromProfile(profile,
-                    JobService.narrowing(Json.read(job.getSearchSpace(), SearchSpace.class)));
+                    JobService.narrowing(Json.read(job.getSearchSpace(), SearchSpace.class)),
+                    SearchSpaces.DESTRUCTIVE_FACTOR * target.goal().usefulnessDrop());
             SearchStrategy strategy = Strategies.forJob(job.getStrategy(), job.getSeed(), job.getTrialsProposed());
             if (job.isWarmStart()) strategy.observe(earlierResults(job));
             List<TrialResult> results = results(views, Set.copyOf(job.getDeviceIds()));
             strategy.observe(results);
-            FrontierService.Target target = jobService.target(job, views);
             // the baseline may be in this very batch: the strategy must count it against the budget
             List<SearchHistory.Proposed> proposed = new ArrayList<>(
                     views.stream().map(v -> new SearchHistory.Proposed(v.seq(), v.config(), v.fidelity(), v.promotedFrom())).toList());

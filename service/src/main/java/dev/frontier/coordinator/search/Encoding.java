@@ -50,13 +50,16 @@ public final class Encoding {
                     case "pattern" -> {
                         for (int p : space.patternCounts()) {
                             for (double c : space.connectivity()) {
+                                if (!layer.allows("pattern", c)) continue;
                                 // fewer shapes in the library fit worse: a tiny tie-breaker so 4 sorts after 8
                                 list.add(new Option("pattern", 0, p, c, 9.0 / 4 / (1 - c) + (8 - p) * 1e-3));
                             }
                         }
                     }
                     default -> {
-                        for (double r : space.rates()) list.add(new Option(scheme, r, 0, 0, 1 / (1 - r)));
+                        for (double r : space.rates()) {
+                            if (layer.allows(scheme, r)) list.add(new Option(scheme, r, 0, 0, 1 / (1 - r)));
+                        }
                     }
                 }
             }

@@ -23,7 +23,23 @@ public final class SearchSpaces {
     public record Narrowing(List<String> schemes, List<Double> rates, List<Integer> quantizeBits, List<String> layers) {
     }
 
+    /**
+     * A choice is destructive when the layer pruned alone by it (BN recalibrated, not fine-tuned: the
+     * profile's sensitivity) loses more than this many times the job's usefulness drop. Twice: one-shot
+     * single-layer losses of 10-20 pp still fine-tune back, whole-network collapse does not.
+     */
+    public static final double DESTRUCTIVE_FACTOR = 2;
+
     public static SearchSpace fromProfile(Map<String, Object> profile, Narrowing narrowing) {
+        return fromProfile(profile, narrowing, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * The space, with each layer's schemes capped below the first probed rate at which the profile's
+     * sensitivity falls more than {@code destructiveDrop} points under its baseline (no cap without a
+     * sensitivity profile or with an infinite drop).
+     */
+    public static SearchSpace fromProfile(Map<String, Object> profile, Narrowing narrowing, double destructiveDrop) {
         List<SearchSpace.LayerChoice> layers = new ArrayList<>();
         Object raw = profile == null ? null : profile.get("layers");
         if (raw instanceof List<?> list) {
@@ -41,7 +57,7 @@ public final class SearchSpaces {
                     schemes.add("none");
                 }
                 if (schemes.size() == 1 && schemes.get(0).equals("none")) continue;
-                layers.add(new SearchSpace.LayerChoice(name, List.copyOf(schemes)));
+                layers.add(new SearchSpace.LayerChoice(name, List.copyOf(schemes), caps(profile, layer, destructiveDrop)));
             }
         }
         List<Double> rates = narrowing != null && narrowing.rates() != null && !narrowing.rates().isEmpty()
@@ -50,6 +66,34 @@ public final class SearchSpaces {
                 ? List.copyOf(narrowing.quantizeBits()) : DEFAULT_BITS;
         List<Double> connectivity = CONNECTIVITY.stream().filter(c -> c == 0.0 || rates.contains(c)).toList();
         return new SearchSpace(layers, rates, PATTERN_COUNTS, connectivity.isEmpty() ? List.of(0.0) : connectivity, bits);
+    }
+
+    /** scheme -> the lowest probed rate that is destructive on this layer (see {@link #fromProfile}). */
+    static Map<String, Double> caps(Map<String, Object> profile, Map<?, ?> layer, double destructiveDrop) {
+        if (Double.isInfinite(destructiveDrop) || !(profile.get("sensitivity") instanceof Map<?, ?> info)
+                || !(info.get("baselineAccuracy") instanceof Number base) || !(layer.get("sensitivity") instanceof Map<?, ?> bySchemes)) {
+            return Map.of();
+        }
+        double floor = base.doubleValue() - destructiveDrop;
+        Map<String, Double> caps = new java.util.LinkedHashMap<>();
+        bySchemes.forEach((scheme, byRate) -> {
+            if (!(byRate instanceof Map<?, ?> rates)) return;
+            java.util.TreeMap<Double, Double> sorted = new java.util.TreeMap<>();
+            rates.forEach((r, acc) -> {
+                try {
+                    if (acc instanceof Number a) sorted.put(Double.parseDouble(String.valueOf(r)), a.doubleValue());
+                } catch (NumberFormatException e) {
+                    // not a rate: ignore, a profile from a newer worker may carry more
+                }
+            });
+            for (Map.Entry<Double, Double> e : sorted.entrySet()) {
+                if (e.getValue() < floor) {
+                    caps.put(String.valueOf(scheme), e.getKey());
+                    break;
+                }
+            }
+        });
+        return Map.copyOf(caps);
     }
 
     /** One thing wrong with a job's searchSpace: the request field to blame and why. */

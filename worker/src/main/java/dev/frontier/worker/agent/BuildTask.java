@@ -16,8 +16,6 @@ import dev.frontier.worker.compress.Compressor;
 import dev.frontier.worker.compress.InvalidConfigException;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Dataset;
-import dev.frontier.worker.data.DatasetException;
-import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.measure.Accuracy;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
@@ -42,17 +40,19 @@ public final class BuildTask {
     private final ModelLoader models;
     private final ArtifactCache artifacts;
     private final AgentConfig config;
+    private final LeaseDatasets datasets;
 
     BuildTask(ModelLoader models, ArtifactCache artifacts, AgentConfig config) {
         this.models = models;
         this.artifacts = artifacts;
         this.config = config;
+        this.datasets = new LeaseDatasets(artifacts, config.workDir());
     }
 
     TaskResult run(Lease lease, Progress progress) throws TaskFailure {
         progress.report(0.02, "loading model and dataset");
         Graph model = models.load(lease);
-        DataSplits data = dataset(lease);
+        DataSplits data = datasets.splits(lease);
         Request req = new Request(lease.config(), lease.fidelity(), lease.taskId(), config.trainLimit(),
                 lease.recovery(), inheritedStart(lease), lease.inherit() == null ? 0 : lease.inherit().fidelity());
         Built b = build(model, data, req, config.evalLimit(), progress);
@@ -283,17 +283,6 @@ public final class BuildTask {
             return null;
         }
         return upload(onnx);
-    }
-
-    private DataSplits dataset(Lease lease) throws TaskFailure {
-        try {
-            DataSplits d = Datasets.resolve(lease.dataset());
-            return lease.validation() == null ? d : d.carveValidation(lease.validation().fraction(), lease.validation().seed());
-        } catch (IllegalArgumentException e) {
-            throw new TaskFailure("DATASET", e.getMessage(), false);
-        } catch (DatasetException e) {
-            throw new TaskFailure("DATASET", e.getMessage(), false);
-        }
     }
 
     private String upload(byte[] artifact) throws TaskFailure {

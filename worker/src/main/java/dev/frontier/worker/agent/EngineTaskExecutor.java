@@ -11,7 +11,7 @@ public final class EngineTaskExecutor implements TaskExecutor {
         ArtifactCache cache = new ArtifactCache(config.workDir().resolve("cache"), client);
         ModelLoader models = new ModelLoader(cache);
         this.deviceLock = new DeviceLock(config.workDir().resolve("device.lock"));
-        this.profile = new ProfileTask(models);
+        this.profile = new ProfileTask(models, cache, config);
         this.build = new BuildTask(models, cache, config);
         this.measure = new MeasureTask(cache, deviceLock, config);
     }

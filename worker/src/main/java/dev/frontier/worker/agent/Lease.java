@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 public record Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,
                     String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
                     String deviceId, String artifactSha256, int attempt, Validation validation, Inherit inherit,
-                    Recovery recovery) {
+                    Recovery recovery, String datasetSha256) {
 
     /** A seeded carve of {@code fraction} of the training data (openapi ValidationSplit). */
     public record Validation(double fraction, long seed) {
@@ -30,7 +30,7 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
                  String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
                  String deviceId, String artifactSha256, int attempt) {
         this(id, kind, taskId, trialId, jobId, modelId, modelSha256, datasetName, datasetKind, config, fidelity,
-                deviceId, artifactSha256, attempt, null, null, Recovery.DEFAULTS);
+                deviceId, artifactSha256, attempt, null, null, Recovery.DEFAULTS, null);
     }
 
     static Lease from(JsonNode n) {
@@ -49,7 +49,8 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
                 text(n, "trialId"), text(n, "jobId"), text(n, "modelId"), text(n, "modelSha256"),
                 text(n.path("dataset"), "name"), text(n.path("dataset"), "kind"),
                 n.path("config"), n.path("fidelity").asDouble(0), text(n, "deviceId"),
-                text(n, "artifactSha256"), n.path("attempt").asInt(1), validation, inherit, recovery);
+                text(n, "artifactSha256"), n.path("attempt").asInt(1), validation, inherit, recovery,
+                text(n.path("dataset"), "sha256"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -55,7 +55,7 @@ public final class ModelProfile {
      * Schemes that fit a layer. The last weighted layer produces the class scores, so it cannot lose
      * output channels; depthwise convs have one kernel per channel, so only magnitude pruning fits.
      */
-    static List<String> schemes(Node n, boolean isOutput) {
+    public static List<String> schemes(Node n, boolean isOutput) {
         List<String> s = new ArrayList<>();
         if (n.layer() instanceof Layer.Conv2d c) {
             if (c.isDepthwise()) {

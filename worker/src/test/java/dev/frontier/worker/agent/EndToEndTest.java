@@ -69,6 +69,31 @@ class EndToEndTest {
                 // fine-tuned trial may sit at chance and still be on the frontier for its latency
                 assertThat(best).isGreaterThan(50.0);
 
+                // issue 17: selection on validation, a sensitivity profile, a polish stage that continues
+                // from its source's fine-tuned checkpoint and replaces its row on the frontier
+                String jobId = job.path("id").asString();
+                JsonNode profile = api.get("models/" + job.path("modelId").asString()).path("profile");
+                assertThat(profile.path("sensitivity").path("baselineAccuracy").asDouble()).isBetween(50.0, 100.0);
+                assertThat(profile.path("layers").findValues("sensitivity")).isNotEmpty();
+                JsonNode polished = null;
+                for (JsonNode t : api.get("jobs/" + jobId + "/trials?size=50").path("items")) {
+                    if (t.path("state").asString().equals("DONE")) {
+                        assertThat(t.path("validationAccuracy").asDouble(-1)).as(t.toString()).isBetween(0.0, 100.0);
+                        assertThat(t.path("buildMetrics").path("checkpointSha256").asString()).hasSize(64);
+                    }
+                    if (t.path("stage").asString().equals("POLISH")) polished = t;
+                }
+                assertThat(polished).as("the polish stage ran").isNotNull();
+                assertThat(polished.path("state").asString()).isEqualTo("DONE");
+                assertThat(polished.path("fidelity").asDouble()).isEqualTo(0.2);
+                assertThat(polished.path("inheritedFrom").asInt()).isEqualTo(polished.path("promotedFrom").asInt());
+                assertThat(polished.path("buildMetrics").path("recovery").path("inherited").asBoolean()).isTrue();
+                assertThat(polished.path("buildMetrics").path("recovery").path("distillation").asBoolean()).isTrue();
+                for (JsonNode p : points) {
+                    assertThat(p.path("seq").asInt()).as("superseded by the polished trial")
+                            .isNotEqualTo(polished.path("promotedFrom").asInt());
+                }
+
                 // the reported accuracy is the artifact's: evaluate the downloaded bytes independently
                 String trialId = points.get(0).path("trialId").asString();
                 JsonNode trial = api.get("trials/" + trialId);
@@ -111,6 +136,8 @@ class EndToEndTest {
         ObjectNode fidelity = job.putObject("fidelity");
         fidelity.put("min", 0.05);
         fidelity.put("max", 0.1);
+        fidelity.put("final", 0.2);
+        fidelity.put("polishTop", 1);
         String id = api.post("jobs", job).path("id").asString();
         long deadline = System.currentTimeMillis() + 300_000;
         while (System.currentTimeMillis() < deadline) {
