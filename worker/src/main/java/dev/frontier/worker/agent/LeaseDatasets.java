@@ -26,6 +26,8 @@ final class LeaseDatasets {
     static final long MAX_UNPACKED = 4L << 30;
     private final ArtifactCache cache;
     private final Path dir;
+    private String carvedKey;
+    private DataSplits carved;
 
     LeaseDatasets(ArtifactCache cache, Path workDir) {
         this.cache = cache;
@@ -36,7 +38,18 @@ final class LeaseDatasets {
     DataSplits splits(Lease lease) throws TaskFailure {
         try {
             DataSplits d = lease.datasetSha256() != null ? uploaded(lease) : Datasets.resolve(lease.dataset());
-            return lease.validation() == null ? d : d.carveValidation(lease.validation().fraction(), lease.validation().seed());
+            if (lease.validation() == null) {
+                return d;
+            }
+            // a carve copies the whole training set: keep the last one, as every trial of a job asks for it
+            String key = lease.dataset() + "@" + lease.datasetSha256() + "/" + lease.validation();
+            synchronized (this) {
+                if (!key.equals(carvedKey)) {
+                    carved = d.carveValidation(lease.validation().fraction(), lease.validation().seed());
+                    carvedKey = key;
+                }
+                return carved;
+            }
         } catch (IllegalArgumentException | DatasetException e) {
             throw new TaskFailure("DATASET", e.getMessage(), false);
         }

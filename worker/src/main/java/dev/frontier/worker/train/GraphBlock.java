@@ -101,10 +101,33 @@ public final class GraphBlock extends AbstractBlock {
             if (l instanceof Layer.Input) {
                 y = in;
             } else if (l instanceof Layer.Conv2d c) {
-                y = Conv2d.conv2d(x, value(ps, x, n.weightName(), training),
-                        c.bias() ? value(ps, x, n.param("bias"), training) : null,
+                NDArray w = value(ps, x, n.weightName(), training);
+                NDArray bias = c.bias() ? value(ps, x, n.param("bias"), training) : null;
+                int outPad = c.groups() == 1 ? channelPadding(c.outChannels()) : 0;
+                if (c.groups() == 1) {
+                    // PyTorch 2.7.1's oneDNN convolution computes wrong values for batches > 1 when a side has
+                    // more than 16 channels and not a multiple of 16 (AVX-512 CPUs; GraphBlockTest), forward
+                    // for the input side and in the backward pass for the output side. Zero channels up to the
+                    // next multiple of 16 with zero weights compute the same function; extra outputs are cut.
+                    int inPad = channelPadding(c.inChannels());
+                    if (inPad > 0) {
+                        var xs = x.getShape();
+                        var ws = w.getShape();
+                        x = x.concat(x.getManager().zeros(new Shape(xs.get(0), inPad, xs.get(2), xs.get(3))), 1);
+                        w = w.concat(x.getManager().zeros(new Shape(ws.get(0), inPad, ws.get(2), ws.get(3))), 1);
+                    }
+                    if (outPad > 0) {
+                        var ws = w.getShape();
+                        w = w.concat(x.getManager().zeros(new Shape(outPad, ws.get(1), ws.get(2), ws.get(3))), 0);
+                        bias = bias == null ? null : bias.concat(x.getManager().zeros(new Shape(outPad)), 0);
+                    }
+                }
+                y = Conv2d.conv2d(x, w, bias,
                         new Shape(c.stride(), c.stride()), new Shape(c.padding(), c.padding()), new Shape(1, 1),
                         c.groups()).singletonOrThrow();
+                if (outPad > 0) {
+                    y = y.get(new ai.djl.ndarray.index.NDIndex(":, 0:" + c.outChannels()));
+                }
             } else if (l instanceof Layer.Linear f) {
                 NDArray flat = x.getShape().dimension() == 2 ? x : x.reshape(batch, -1);
                 y = Linear.linear(flat, value(ps, x, n.weightName(), training),
@@ -126,7 +149,8 @@ public final class GraphBlock extends AbstractBlock {
                 y = Pool.avgPool2d(x, new Shape(p.kernel(), p.kernel()), new Shape(p.stride(), p.stride()),
                         new Shape(p.padding(), p.padding()), false, true);
             } else if (l instanceof Layer.GlobalAvgPool) {
-                y = x.reshape(batch, x.getShape().get(1), -1).mean(new int[] {2});
+                // mean over H and W directly: reshaping a pooled activation (batch > 1) mixed images up
+                y = x.mean(new int[] {3}).mean(new int[] {2});
             } else if (l instanceof Layer.Add) {
                 y = x.add(acts.get(n.inputs().get(1)));
             } else if (l instanceof Layer.Flatten) {
@@ -139,6 +163,11 @@ public final class GraphBlock extends AbstractBlock {
             acts.put(n.name(), y);
         }
         return new NDList(y);
+    }
+
+    /** Zero channels to add so oneDNN computes correctly (see the Conv2d branch of forwardInternal); 0 when fine. */
+    static int channelPadding(int channels) {
+        return channels > 16 && channels % 16 != 0 ? 16 - channels % 16 : 0;
     }
 
     private NDArray value(ParameterStore ps, NDArray like, String irName, boolean training) {
