@@ -127,4 +127,42 @@ class BuildTaskTest {
     private static JsonNode json(String s) {
         return CoordinatorClient.JSON.readTree(s);
     }
+
+    /**
+     * Weight inheritance: a build that continues from its fine-tuned parent adds only the missing epochs,
+     * starting from the parent's weights (not from a fresh compression of the model), and says so.
+     */
+    @Test
+    void aPromotedBuildContinuesFromItsParentsWeights() throws Exception {
+        DataSplits data = Datasets.fashionMnist();
+        Graph model = Zoo.vgg(1, 10);
+        JsonNode config = json("{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.5}}}");
+        BuildTask.Built parent = BuildTask.build(model, data,
+                new BuildTask.Request(config, 0.25, 3, 512, new Lease.Recovery(true, false), null, 0), 200, Progress.NONE);
+        assertThat(parent.recovery()).containsEntry("bnRecalibration", true).containsEntry("inherited", false);
+        assertThat(parent.accuracyBeforeFineTune()).isNotNull();
+
+        // same fidelity as the parent: nothing left to train, the parent's weights come back unchanged
+        BuildTask.Built same = BuildTask.build(model, data,
+                new BuildTask.Request(config, 0.25, 4, 512, new Lease.Recovery(true, false), parent.graph(), 0.25), 200,
+                Progress.NONE);
+        assertThat(same.recovery()).containsEntry("inherited", true).containsEntry("bnRecalibration", false);
+        assertThat(same.graph().param("conv2.weight").data()).isEqualTo(parent.graph().param("conv2.weight").data());
+
+        // more fidelity: it trains on from there, keeping the parent's masks
+        BuildTask.Built more = BuildTask.build(model, data,
+                new BuildTask.Request(config, 0.5, 4, 512, new Lease.Recovery(true, false), parent.graph(), 0.25), 200,
+                Progress.NONE);
+        assertThat(more.graph().param("conv2.weight").data()).isNotEqualTo(parent.graph().param("conv2.weight").data());
+        float[] w = more.graph().param("conv2.weight").data();
+        boolean[] keep = parent.graph().mask("conv2.weight").keep();
+        for (int i = 0; i < w.length; i++) {
+            if (!keep[i]) assertThat(w[i]).as("pruned weight %d", i).isZero();
+        }
+        // a checkpoint of another configuration is not used
+        BuildTask.Built other = BuildTask.build(model, data,
+                new BuildTask.Request(json("{\"default\":{\"prune\":{\"scheme\":\"filter\",\"rate\":0.5}}}"), 0.25, 4, 512,
+                        Lease.Recovery.NONE, parent.graph(), 0.25), 200, Progress.NONE);
+        assertThat(other.recovery()).containsEntry("inherited", false);
+    }
 }
