@@ -18,7 +18,7 @@ public final class DemoCommand implements Command {
                 usage: frontier-worker demo --coordinator URL [--token T] [--device NAME] [--model FILE]
                                             [--target-fraction 0.4] [--max-drop 1.0] [--max-trials 40]
                                             [--max-seconds 360] [--fidelity-min 0.1] [--fidelity-max 0.3]
-                                            [--fidelity-final 1.0] [--polish-top 2] [--strategy surrogate] [--seed 1]
+                                            [--fidelity-final 2.0] [--polish-top 1] [--strategy surrogate] [--seed 1]
 
                 Uploads the model (default: the shipped VGG-style Fashion-MNIST baseline), measures the
                 dense baseline on the device, submits a search whose latency target is the given fraction
@@ -40,7 +40,7 @@ public final class DemoCommand implements Command {
         DemoDriver.Settings s = new DemoDriver.Settings(args.string("device", hostName()), "vgg-fmnist-demo", model,
                 "fashion-mnist", args.number("target-fraction", 0.4), args.number("max-drop", 1.0),
                 args.integer("max-trials", 40), args.integer("max-seconds", 360), args.number("fidelity-min", 0.1),
-                args.number("fidelity-max", 0.3), args.number("fidelity-final", 1.0), args.integer("polish-top", 2),
+                args.number("fidelity-max", 0.3), args.number("fidelity-final", 2.0), args.integer("polish-top", 1),
                 args.string("strategy", "surrogate"), args.integer("seed", 1));
         args.rejectUnknown();
         if (s.targetFraction() <= 0 || s.targetFraction() > 1) {
