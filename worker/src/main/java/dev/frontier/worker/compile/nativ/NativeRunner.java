@@ -1,0 +1,107 @@
+package dev.frontier.worker.compile.nativ;
+
+import dev.frontier.worker.measure.LatencyProtocol;
+import dev.frontier.worker.measure.LatencyResult;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs a built bundle's harness as a subprocess (Java 17 has no stable FFM; a subprocess is also what
+ * runs unchanged under qemu or on a board): {@code time} for latency, {@code run} for outputs.
+ * {@code $FRONTIER_NATIVE_PREFIX} (e.g. "taskset -c 1") is put in front of the harness command.
+ */
+public final class NativeRunner {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final NativeBuild build;
+
+    public NativeRunner(NativeBuild build) {
+        this.build = build;
+    }
+
+    /** The latency protocol, run by the harness itself (native clock, no JVM in the loop); 1 thread. */
+    @SuppressWarnings("unchecked")
+    public LatencyResult time(LatencyProtocol.Options o) {
+        String out = exec(List.of("time", fmt(o.warmupMs()), Integer.toString(o.repeat()), fmt(o.minRepeatMs()),
+                Integer.toString(o.warmupRuns())));
+        String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("harness printed no result: " + out));
+        Map<String, Object> m = JSON.readValue(line, Map.class);
+        Map<String, Double> layers = new LinkedHashMap<>();
+        ((Map<String, Object>) m.get("layers")).forEach((k, v) -> layers.merge(k, ((Number) v).doubleValue(), Double::sum));
+        double median = num(m, "median_ms");
+        return new LatencyResult(median, num(m, "p10_ms"), num(m, "p90_ms"), Double.NaN,
+                ((Number) m.get("repeat")).intValue(), ((Number) m.get("number")).intValue(), 1, layers, false);
+    }
+
+    /** Runs n inputs (each {@code inSize} floats, back to back) and returns the n outputs back to back. */
+    public float[] run(float[] inputs, int outSize, int n) {
+        try {
+            Path in = Files.createTempFile("frontier-in", ".f32");
+            Path out = Files.createTempFile("frontier-out", ".f32");
+            try {
+                ByteBuffer b = ByteBuffer.allocate(inputs.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(inputs);
+                Files.write(in, b.array());
+                exec(List.of("run", in.toString(), out.toString()));
+                byte[] bytes = Files.readAllBytes(out);
+                if (bytes.length != n * outSize * 4) {
+                    throw new IllegalStateException("harness wrote " + bytes.length + " bytes, expected " + n * outSize * 4);
+                }
+                float[] y = new float[n * outSize];
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(y);
+                return y;
+            } finally {
+                Files.deleteIfExists(in);
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String exec(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        String prefix = System.getenv("FRONTIER_NATIVE_PREFIX");
+        if (prefix != null && !prefix.isBlank()) {
+            cmd.addAll(List.of(prefix.trim().split("\\s+")));
+        }
+        cmd.add(build.harness().toAbsolutePath().toString());
+        cmd.addAll(args);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("harness failed: " + String.join(" ", cmd) + "\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static double num(Map<String, Object> m, String k) {
+        return ((Number) m.get(k)).doubleValue();
+    }
+}

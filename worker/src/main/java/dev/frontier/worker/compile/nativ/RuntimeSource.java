@@ -1,0 +1,257 @@
+package dev.frontier.worker.compile.nativ;
+
+/**
+ * The fixed part of every bundle: {@code frontier_runtime.h}, helpers the generated layers call.
+ * Everything is {@code static inline} so that unused helpers cost nothing and do not trip -Wall. The
+ * vector kernels are templates whose shape arguments are constants at every call site: with
+ * always_inline, gcc unrolls the register block completely and keeps it in zmm registers.
+ * Each vector kernel has a scalar twin here; {@code -DFRONTIER_SCALAR} (or a target without AVX-512)
+ * makes every layer use the twins.
+ */
+final class RuntimeSource {
+    private RuntimeSource() {
+    }
+
+    static final String HEADER = """
+            /* Frontier native runtime helpers (generated bundle; do not edit). */
+            #ifndef FRONTIER_RUNTIME_H
+            #define FRONTIER_RUNTIME_H
+            #include <stdint.h>
+            #include <string.h>
+            #if defined(__AVX512F__) && !defined(FRONTIER_SCALAR)
+            #define FR_AVX512 1
+            #include <immintrin.h>
+            #endif
+            #define FR_INLINE static inline __attribute__((always_inline))
+
+            /* channel planes of (h + 2 ring) x (w + 2 ring) floats with a zero ring (as the JVM Layout) */
+            typedef struct { int c, h, w, ring; } fr_layout;
+            FR_INLINE int fr_rs(fr_layout l) { return l.w + 2 * l.ring; }
+            FR_INLINE int fr_plane(fr_layout l) { return (l.h + 2 * l.ring) * fr_rs(l); }
+            FR_INLINE int fr_at(fr_layout l, int c, int y, int x) {
+                return c * fr_plane(l) + (y + l.ring) * fr_rs(l) + x + l.ring;
+            }
+
+            FR_INLINE float fr_act(float v, int act) {
+                if (act == 1) return v > 0.f ? v : 0.f;
+                if (act == 2) return v < 0.f ? 0.f : (v > 6.f ? 6.f : v);
+                return v;
+            }
+
+            static inline void fr_scatter(const float *dense, float *buf, fr_layout l) {
+                for (int c = 0; c < l.c; c++)
+                    for (int y = 0; y < l.h; y++)
+                        memcpy(buf + fr_at(l, c, y, 0), dense + (c * l.h + y) * l.w, sizeof(float) * l.w);
+            }
+
+            static inline void fr_gather(const float *buf, float *dense, fr_layout l) {
+                for (int c = 0; c < l.c; c++)
+                    for (int y = 0; y < l.h; y++)
+                        memcpy(dense + (c * l.h + y) * l.w, buf + fr_at(l, c, y, 0), sizeof(float) * l.w);
+            }
+
+            /* flattened kernels write garbage into the ring columns between rows: put the zeros back */
+            static inline void fr_zero_ring_cols(float *buf, fr_layout l, int c0, int c1) {
+                if (l.ring == 0) return;
+                for (int c = c0; c < c1; c++)
+                    for (int y = 0; y + 1 < l.h; y++)
+                        memset(buf + fr_at(l, c, y, l.w), 0, sizeof(float) * 2 * l.ring);
+            }
+
+            /* scalar reference convolution: any groups, stride, padding; weights [cout][cin/g][kh][kw] */
+            static inline void fr_conv_ref(const float *in, float *out, const float *w, const float *bias,
+                                           fr_layout li, fr_layout lo, int cin, int cout, int groups, int kh, int kw,
+                                           int stride, int padding, int act) {
+                int cpi = cin / groups, cpo = cout / groups;
+                for (int oc = 0; oc < cout; oc++) {
+                    int g = oc / cpo;
+                    for (int oy = 0; oy < lo.h; oy++)
+                        for (int ox = 0; ox < lo.w; ox++) {
+                            float acc = bias[oc];
+                            for (int i = 0; i < cpi; i++) {
+                                const float *wk = w + ((size_t) oc * cpi + i) * kh * kw;
+                                for (int ky = 0; ky < kh; ky++) {
+                                    int iy = oy * stride - padding + ky;
+                                    if (iy < 0 || iy >= li.h) continue;
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int ix = ox * stride - padding + kx;
+                                        if (ix < 0 || ix >= li.w) continue;
+                                        acc += wk[ky * kw + kx] * in[fr_at(li, g * cpi + i, iy, ix)];
+                                    }
+                                }
+                            }
+                            out[fr_at(lo, oc, oy, ox)] = fr_act(acc, act);
+                        }
+                }
+            }
+
+            /* max / average pooling; padded positions count as zeros in averages (as the JVM kernel) */
+            static inline void fr_pool(const float *in, float *out, fr_layout li, fr_layout lo, int k, int stride,
+                                       int pad, int max) {
+                float inv = 1.f / (k * k);
+                for (int c = 0; c < lo.c; c++)
+                    for (int oy = 0; oy < lo.h; oy++)
+                        for (int ox = 0; ox < lo.w; ox++) {
+                            float acc = max ? -__builtin_inff() : 0.f;
+                            for (int ky = 0; ky < k; ky++) {
+                                int iy = oy * stride - pad + ky;
+                                if (iy < 0 || iy >= li.h) continue;
+                                for (int kx = 0; kx < k; kx++) {
+                                    int ix = ox * stride - pad + kx;
+                                    if (ix < 0 || ix >= li.w) continue;
+                                    float v = in[fr_at(li, c, iy, ix)];
+                                    if (max) acc = v > acc ? v : acc; else acc += v;
+                                }
+                            }
+                            out[fr_at(lo, c, oy, ox)] = max ? acc : acc * inv;
+                        }
+            }
+
+            /* 2x2 stride-2 max pooling without padding: the VGG case, a tight loop gcc vectorises */
+            FR_INLINE void fr_maxpool2(const float *in, float *out, fr_layout li, fr_layout lo) {
+                for (int c = 0; c < lo.c; c++)
+                    for (int oy = 0; oy < lo.h; oy++) {
+                        const float *r0 = in + fr_at(li, c, 2 * oy, 0), *r1 = r0 + fr_rs(li);
+                        float *o = out + fr_at(lo, c, oy, 0);
+                        for (int ox = 0; ox < lo.w; ox++) {
+                            float a = r0[2 * ox] > r0[2 * ox + 1] ? r0[2 * ox] : r0[2 * ox + 1];
+                            float b = r1[2 * ox] > r1[2 * ox + 1] ? r1[2 * ox] : r1[2 * ox + 1];
+                            o[ox] = a > b ? a : b;
+                        }
+                    }
+            }
+
+            static inline void fr_global_pool(const float *in, float *out, fr_layout li) {
+                for (int c = 0; c < li.c; c++) {
+                    float s = 0.f;
+                    for (int y = 0; y < li.h; y++)
+                        for (int x = 0; x < li.w; x++) s += in[fr_at(li, c, y, x)];
+                    out[c] = s / (li.h * li.w);
+                }
+            }
+
+            /* element-wise ops run over whole planes: the rings are zero in both inputs and stay zero */
+            static inline void fr_add(const float *a, const float *b, float *out, int n, int act) {
+                for (int i = 0; i < n; i++) out[i] = fr_act(a[i] + b[i], act);
+            }
+
+            static inline void fr_activation(const float *in, float *out, int n, int act) {
+                for (int i = 0; i < n; i++) out[i] = fr_act(in[i], act);
+            }
+
+            static inline void fr_affine(const float *in, float *out, fr_layout l, const float *scale,
+                                         const float *shift, int act) {
+                for (int c = 0; c < l.c; c++)
+                    for (int y = 0; y < l.h; y++)
+                        for (int x = 0; x < l.w; x++) {
+                            int i = fr_at(l, c, y, x);
+                            out[i] = fr_act(in[i] * scale[c] + shift[c], act);
+                        }
+            }
+
+            static inline void fr_softmax(const float *in, float *out, int n) {
+                float m = in[0];
+                for (int i = 1; i < n; i++) m = in[i] > m ? in[i] : m;
+                double s = 0;
+                for (int i = 0; i < n; i++) { out[i] = __builtin_expf(in[i] - m); s += out[i]; }
+                for (int i = 0; i < n; i++) out[i] = (float) (out[i] / s);
+            }
+
+            /* scalar twin of fr_linear_blk: weights [out][in] */
+            static inline void fr_linear_ref(const float *x, float *y, const float *w, const float *bias, int in,
+                                             int out, int act) {
+                for (int o = 0; o < out; o++) {
+                    float s = 0.f;
+                    for (int i = 0; i < in; i++) s += w[(size_t) o * in + i] * x[i];
+                    y[o] = fr_act(s + bias[o], act);
+                }
+            }
+
+            #ifdef FR_AVX512
+            FR_INLINE __m512 fr_vact(__m512 v, int act) {
+                if (act >= 1) v = _mm512_max_ps(v, _mm512_setzero_ps());
+                if (act == 2) v = _mm512_min_ps(v, _mm512_set1_ps(6.f));
+                return v;
+            }
+
+            /*
+             * Dense "same" stride-1 convolution, one register block: OCV blocks of 16 output channels (the
+             * vector lanes) x PW consecutive output pixels of one row. Each tap broadcasts one input pixel
+             * against OCV weight vectors (packed [ocb][ic][tap][16]), so only real pixels are computed and
+             * no ring column is wasted. Results are scattered to the OC planes (the activation layout).
+             */
+            FR_INLINE void fr_dense_blk(const float *restrict in, float *restrict out, const float *restrict w,
+                                        const float *restrict bias, const int cin, const int plane, const int rs,
+                                        const int K, const int cpad, const int OCV, const int PW, const int p0,
+                                        const int oc0, const int cout, const int act) {
+                const int wstride = cin * K * K * 16;
+                __m512 acc[4][16];
+                _Pragma("GCC unroll 4") for (int v = 0; v < OCV; v++) {
+                    const __m512 b = _mm512_loadu_ps(bias + oc0 + 16 * v);
+                    _Pragma("GCC unroll 16") for (int j = 0; j < PW; j++) acc[v][j] = b;
+                }
+                for (int ic = 0; ic < cin; ic++) {
+                    const float *ip = in + ic * plane + p0;
+                    const float *wp = w + (size_t) ic * K * K * 16;
+                    _Pragma("GCC unroll 7") for (int ky = 0; ky < K; ky++) {
+                        _Pragma("GCC unroll 7") for (int kx = 0; kx < K; kx++) {
+                            const int o = (ky - cpad) * rs + kx - cpad;
+                            __m512 wv[4];
+                            _Pragma("GCC unroll 4") for (int v = 0; v < OCV; v++)
+                                wv[v] = _mm512_load_ps(wp + v * wstride + (ky * K + kx) * 16);
+                            _Pragma("GCC unroll 16") for (int j = 0; j < PW; j++) {
+                                const __m512 x = _mm512_set1_ps(ip[o + j]);
+                                _Pragma("GCC unroll 4") for (int v = 0; v < OCV; v++)
+                                    acc[v][j] = _mm512_fmadd_ps(x, wv[v], acc[v][j]);
+                            }
+                        }
+                    }
+                }
+                const __m512i lanes = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4,
+                                                          3, 2, 1, 0), _mm512_set1_epi32(plane));
+                _Pragma("GCC unroll 4") for (int v = 0; v < OCV; v++) {
+                    const int left = cout - oc0 - 16 * v;
+                    const __mmask16 m = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
+                    float *o = out + (size_t) (oc0 + 16 * v) * plane + p0;
+                    _Pragma("GCC unroll 16") for (int j = 0; j < PW; j++)
+                        _mm512_mask_i32scatter_ps(o + j, m, lanes, fr_vact(acc[v][j], act), 4);
+                }
+            }
+
+            /* fully connected, NV vectors of 16 outputs held in registers; weights transposed [in][outp] */
+            FR_INLINE void fr_linear_blk(const float *restrict x, float *restrict y, const float *restrict wt,
+                                         const float *restrict bias, const int in, const int outp, const int o0,
+                                         const int NV, const int out, const int act) {
+                __m512 acc[16];
+                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[v] = _mm512_loadu_ps(bias + o0 + 16 * v);
+                for (int i = 0; i < in; i++) {
+                    const __m512 xv = _mm512_set1_ps(x[i]);
+                    const float *row = wt + (size_t) i * outp + o0;
+                    _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++)
+                        acc[v] = _mm512_fmadd_ps(xv, _mm512_load_ps(row + 16 * v), acc[v]);
+                }
+                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) {
+                    const int left = out - o0 - 16 * v;
+                    const __mmask16 m = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
+                    _mm512_mask_storeu_ps(y + o0 + 16 * v, m, fr_vact(acc[v], act));
+                }
+            }
+
+            /* stores NV accumulator vectors of one output channel at flattened positions; last one masked */
+            FR_INLINE void fr_store_row(float *o, const __m512 *a, const int NV, const __mmask16 last, int act) {
+                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) {
+                    if (v == NV - 1) _mm512_mask_storeu_ps(o + 16 * v, last, fr_vact(a[v], act));
+                    else _mm512_storeu_ps(o + 16 * v, fr_vact(a[v], act));
+                }
+            }
+
+            /* the sparse layers' straight-line code: load the NV input vectors of one (ic, tap) once ... */
+            #define FR_SP_LOAD(off) \\
+                _Pragma("GCC unroll 16") for (int v_ = 0; v_ < NV; v_++) x_[v_] = _mm512_loadu_ps(s_ + (off) + 16 * v_);
+            /* ... and FMA them into every output channel of the group that keeps this tap */
+            #define FR_SP_FMA(g, wgt) { const __m512 w_ = _mm512_set1_ps(wgt); \\
+                _Pragma("GCC unroll 16") for (int v_ = 0; v_ < NV; v_++) a_[g][v_] = _mm512_fmadd_ps(x_[v_], w_, a_[g][v_]); }
+            #endif
+            #endif
+            """;
+}

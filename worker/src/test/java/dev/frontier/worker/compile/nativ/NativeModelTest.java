@@ -1,0 +1,150 @@
+package dev.frontier.worker.compile.nativ;
+
+import dev.frontier.worker.compile.FrontierCompiler;
+import dev.frontier.worker.compile.Plan;
+import dev.frontier.worker.measure.VariantMaker;
+import dev.frontier.worker.model.Graph;
+import dev.frontier.worker.model.Layer;
+import dev.frontier.worker.model.Mask;
+import dev.frontier.worker.model.NetworkBuilder;
+import dev.frontier.worker.model.Node;
+import dev.frontier.worker.model.ReferenceInterpreter;
+import dev.frontier.worker.model.Tensor;
+import dev.frontier.worker.model.Zoo;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Generated C (vector kernels and their scalar twins, built with gcc -Wall -Werror) computes what the
+ * reference interpreter computes (<= 1e-4 relative), on awkward shapes and compressed variants.
+ */
+class NativeModelTest {
+    static NativeToolchain tc;
+
+    @BeforeAll
+    static void toolchain() {
+        Optional<NativeToolchain> t = NativeToolchain.host();
+        assumeTrue(t.isPresent(), "no C compiler on this machine (set FRONTIER_CC or install gcc); native tests skipped");
+        tc = t.get();
+    }
+
+    static Graph randomize(Graph g, long seed) {
+        Random r = new Random(seed);
+        Graph.Builder b = g.toBuilder();
+        g.params().forEach((name, t) -> {
+            float[] d = t.data().clone();
+            for (int i = 0; i < d.length; i++) {
+                if (name.endsWith(".var") || name.endsWith(".gamma")) {
+                    d[i] = 0.5f + r.nextFloat();
+                } else if (!name.endsWith(".weight")) {
+                    d[i] = (float) (r.nextGaussian() * 0.2);
+                }
+            }
+            b.param(name, new Tensor(t.shape(), d));
+        });
+        return b.build();
+    }
+
+    static void check(Graph g, String what) {
+        Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
+        int n = 3;
+        int in = g.inputShape().size();
+        Random r = new Random(5);
+        float[] x = new float[n * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        ReferenceInterpreter ref = new ReferenceInterpreter(g);
+        for (boolean scalar : new boolean[] {false, true}) {
+            NativeBuild b = NativeBuild.cached(plan, tc, scalar);
+            int out = plan.outputLayout().shape().size();
+            float[] y = new NativeRunner(b).run(x, out, n);
+            for (int k = 0; k < n; k++) {
+                float[] xi = new float[in];
+                System.arraycopy(x, k * in, xi, 0, in);
+                float[] expected = ref.forward(xi);
+                float[] actual = new float[out];
+                System.arraycopy(y, k * out, actual, 0, out);
+                assertClose(actual, expected, 1e-4, what + (scalar ? " scalar" : " vector") + " input " + k);
+            }
+        }
+    }
+
+    static void assertClose(float[] actual, float[] expected, double relTol, String what) {
+        assertThat(actual.length).as(what + " length").isEqualTo(expected.length);
+        double scale = 1e-3;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < actual.length; i++) {
+            assertThat((double) Math.abs(actual[i] - expected[i]))
+                    .as(what + " [" + i + "] " + actual[i] + " vs " + expected[i]).isLessThanOrEqualTo(relTol * scale);
+        }
+    }
+
+    @Test
+    void vggDenseAndCompressedMatchReference() {
+        Graph g = randomize(Zoo.vgg(3, 10), 9);
+        check(g, "vgg dense");
+        check(VariantMaker.patternConnectivity(g, 8, 8), "vgg pattern 8x");
+        check(VariantMaker.patternConnectivity(g, 2.25, 8), "vgg pattern only (dense kernel on expanded weights)");
+        check(VariantMaker.blockLinear(g, 4, 16, 0.75), "vgg block linear");
+    }
+
+    @Test
+    void residualStridedDepthwiseModelsMatchReference() {
+        Graph res = randomize(Zoo.resnet(4, 10), 11);
+        check(res, "resnet (stride 2, 1x1 projections, residual add, global pool)");
+        check(VariantMaker.patternConnectivity(res, 8, 6), "resnet pattern 8x");
+        check(randomize(Zoo.mobilenet(5, 10), 12), "mobilenet (depthwise, relu6)");
+    }
+
+    /** Odd sizes, channels not multiples of 16, 1x1 and 5x5 "same" convs, avg pool, softmax. */
+    @Test
+    void awkwardShapesMatchReference() {
+        NetworkBuilder b = new NetworkBuilder(21, 3, 13, 11);
+        b.conv("c1", 20, 3, 1, 1).batchNorm("bn1").relu("r1");
+        b.conv("c2", 37, 3, 1, 1).relu("r2");
+        b.conv("c3", 17, 1, 1, 0).relu6("r3");
+        b.conv("c4", 5, 5, 1, 2);
+        b.avgPool("p1", 2, 2);
+        b.conv("c5", 18, 3, 2, 1).relu("r5");
+        Graph g = randomize(b.flatten("f").linear("fc", 19).softmax("sm").build(), 13);
+        check(g, "awkward dense");
+        check(VariantMaker.patternConnectivity(g, 8, 4), "awkward pattern 8x");
+    }
+
+    /** Filters whose kernels were all pruned keep only their bias; one input channel feeds nothing. */
+    @Test
+    void allPrunedFiltersAndChannels() {
+        NetworkBuilder b = new NetworkBuilder(31, 2, 9, 10);
+        b.conv("c1", 24, 3, 1, 1).relu("r1");
+        b.conv("c2", 33, 3, 1, 1).relu("r2");
+        Graph g = VariantMaker.patternConnectivity(randomize(b.flatten("f").linear("fc", 7).build(), 14), 8, 8);
+        Graph.Builder gb = g.toBuilder();
+        for (Node n : g.nodes()) {
+            if (n.layer() instanceof Layer.Conv2d c && n.name().equals("c2")) {
+                Tensor w = g.param(n.weightName()).copy();
+                boolean[] keep = new boolean[w.data().length];
+                int per = c.inChannels() * 9;
+                for (int i = 0; i < keep.length; i++) {
+                    int oc = i / per;
+                    int ic = i % per / 9;
+                    keep[i] = g.mask(n.weightName()).keep()[i] && oc % 3 != 0 && ic != 5;
+                    if (!keep[i]) {
+                        w.data()[i] = 0f;
+                    }
+                }
+                gb.param(n.weightName(), w).mask(n.weightName(), new Mask(w.shape(), keep));
+            }
+        }
+        check(gb.build(), "all-pruned filters");
+    }
+}
