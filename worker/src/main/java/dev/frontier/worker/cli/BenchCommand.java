@@ -21,7 +21,9 @@ public final class BenchCommand implements Command {
                 usage: frontier-worker bench [--model FILE.frir] [--threads 1,2] [--repeat 30] [--min-repeat-ms 20]
                                              [--warmup-ms 1000] [--rounds 3] [--json]
                   Batch-1 latency of PyTorch (DJL) dense, Frontier dense compiled, Frontier pattern+connectivity
-                  at 4x and 8x on the 3x3 convolutions, int8 and int8 + pattern 8x; per-layer GFLOP/s and % of the measured FMA peak. The model
+                  at 4x and 8x on the 3x3 convolutions, int8 and int8 + pattern 8x; per-layer GFLOP/s and % of the measured FMA peak.
+                  With 1 thread the same plans also run as generated C (frontier-native-* rows; host C compiler,
+                  $FRONTIER_NATIVE_PREFIX e.g. "taskset -c 1" pins the harness). "vs ORT" = ORT dense median / row median. The model
                   defaults to the shipped demo baseline. Measurements are interleaved in --rounds rounds; the speedup
                   is the median over rounds of PyTorch/variant. With --json the last line is one JSON object.""";
     }
@@ -56,12 +58,14 @@ public final class BenchCommand implements Command {
 
         System.out.println();
         System.out.printf("%nbatch 1, %d interleaved round(s); latency = the median round's record%n", rounds);
-        System.out.printf("%-36s %3s %10s %10s %10s %9s %9s %12s%n", "variant", "thr", "median ms", "p10 ms", "p90 ms",
-                "speedup", "spd(p10)", "MACs");
+        System.out.printf("%-40s %3s %10s %10s %10s %9s %9s %8s %12s%n", "variant", "thr", "median ms", "p10 ms",
+                "p90 ms", "speedup", "spd(p10)", "vs ORT", "MACs");
         for (Bench.Row r : rows) {
-            System.out.printf(Locale.ROOT, "%-36s %3d %10.4f %10.4f %10.4f %8.2fx %8.2fx %12d%n", r.variant(), r.threads(),
-                    r.latency().medianMs(), r.latency().p10Ms(), r.latency().p90Ms(), r.speedupVsPytorch(),
-                    r.speedupP10(), r.macs());
+            double ort = rows.stream().filter(x -> x.variant().equals("onnxruntime-dense") && x.threads() == r.threads())
+                    .mapToDouble(x -> x.latency().medianMs()).findFirst().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "%-40s %3d %10.4f %10.4f %10.4f %8.2fx %8.2fx %7.2fx %12d%n", r.variant(),
+                    r.threads(), r.latency().medianMs(), r.latency().p10Ms(), r.latency().p90Ms(), r.speedupVsPytorch(),
+                    r.speedupP10(), ort / r.latency().medianMs(), r.macs());
         }
         for (Bench.Row r : rows) {
             if (r.layers().isEmpty()) {

@@ -127,6 +127,9 @@ public final class Bench {
                     // time exactly what would ship: the plan decoded from artifact bytes
                     plans.add(Artifact.fromBytes(Artifact.toBytes(compiled)));
                 }
+                List<BenchNative.Built> natives = t == 1 ? BenchNative.build(variants, plans, log) : List.of();
+                List<List<LatencyResult>> nativeRounds = new ArrayList<>();
+                natives.forEach(n -> nativeRounds.add(new ArrayList<>()));
                 List<Executor> executors = new ArrayList<>();
                 for (Plan p : plans) {
                     executors.add(new Executor(p, t));
@@ -145,6 +148,11 @@ public final class Bench {
                             mine.get(i).add(lr);
                             log.printf(Locale.ROOT, " | %s %.4f ms", variants.get(i).name(), lr.medianMs());
                         }
+                        for (int i = 0; i < natives.size(); i++) {
+                            LatencyResult lr = natives.get(i).runner().time(o);
+                            nativeRounds.get(i).add(lr);
+                            log.printf(Locale.ROOT, " | %s %.4f ms", natives.get(i).name(), lr.medianMs());
+                        }
                         log.println();
                     }
                     LatencyResult ptMedian = medianRound(torch);
@@ -155,16 +163,12 @@ public final class Bench {
                     rows.add(new Row("onnxruntime-dense", t, ort, ptMedian.medianMs() / ort.medianMs(),
                             ptMedian.p10Ms() / ort.p10Ms(), g.totalMacs(), List.of()));
                     for (int i = 0; i < variants.size(); i++) {
-                        double[] ratios = new double[rounds];
-                        double[] ratiosP10 = new double[rounds];
-                        for (int r = 0; r < rounds; r++) {
-                            ratios[r] = torch.get(r).medianMs() / mine.get(i).get(r).medianMs();
-                            ratiosP10[r] = torch.get(r).p10Ms() / mine.get(i).get(r).p10Ms();
-                        }
-                        LatencyResult m = medianRound(mine.get(i));
-                        rows.add(new Row(variants.get(i).name(), t, m, LatencyProtocol.percentile(ratios, 50),
-                                LatencyProtocol.percentile(ratiosP10, 50), plans.get(i).macs(),
-                                layerRows(plans.get(i), m, peakGflops * t)));
+                        rows.add(row(variants.get(i).name(), torch, mine.get(i), plans.get(i),
+                                layerRows(plans.get(i), medianRound(mine.get(i)), peakGflops * t)));
+                    }
+                    for (int i = 0; i < natives.size(); i++) {
+                        rows.add(row(natives.get(i).name(), torch, nativeRounds.get(i), natives.get(i).plan(),
+                                BenchNative.layerRows(natives.get(i).plan(), medianRound(nativeRounds.get(i)), peakGflops)));
                     }
                 } finally {
                     executors.forEach(Executor::close);
@@ -172,6 +176,18 @@ public final class Bench {
             }
         }
         return rows;
+    }
+
+    private static Row row(String name, List<LatencyResult> torch, List<LatencyResult> mine, Plan plan,
+                           List<String[]> layers) {
+        double[] ratios = new double[torch.size()];
+        double[] ratiosP10 = new double[torch.size()];
+        for (int r = 0; r < torch.size(); r++) {
+            ratios[r] = torch.get(r).medianMs() / mine.get(r).medianMs();
+            ratiosP10[r] = torch.get(r).p10Ms() / mine.get(r).p10Ms();
+        }
+        return new Row(name, mine.get(0).threads(), medianRound(mine), LatencyProtocol.percentile(ratios, 50),
+                LatencyProtocol.percentile(ratiosP10, 50), plan.macs(), layers);
     }
 
     private static LatencyResult medianRound(List<LatencyResult> rs) {

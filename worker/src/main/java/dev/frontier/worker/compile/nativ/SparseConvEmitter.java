@@ -15,9 +15,14 @@ import java.util.Locale;
  * columns between rows get garbage that is zeroed afterwards.
  */
 final class SparseConvEmitter {
-    /** Output channels per group and vectors per block: G*NV accumulators + NV inputs + 1 weight <= 32. */
-    static final int GROUP = Integer.getInteger("frontier.native.sparseGroup", 4);
-    static final int VECTORS = Integer.getInteger("frontier.native.sparseVectors", 5);
+    /**
+     * Output channels per group and vectors per block: G*NV accumulators + NV inputs + 1 weight <= 32.
+     * Large groups win: the more channels share a loaded input vector, the fewer loads per FMA (the
+     * kernel is load-bound). Demo VGG 8x, conv layers, 1 thread, load ~3 (p10 of the whole model):
+     * 4x5 0.33 ms, 6x4 0.21, 8x3 0.13, 16x1 0.19, 10x2 0.114, 14x2 0.110, 12x2 0.108.
+     */
+    static final int GROUP = Integer.getInteger("frontier.native.sparseGroup", 12);
+    static final int VECTORS = Integer.getInteger("frontier.native.sparseVectors", 2);
 
     private SparseConvEmitter() {
     }
