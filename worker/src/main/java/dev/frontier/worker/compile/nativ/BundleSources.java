@@ -151,7 +151,7 @@ final class BundleSources {
                 # Frontier native bundle. Cross builds: make CC=aarch64-linux-android24-clang CFLAGS="-O3"
                 CC ?= cc
                 CFLAGS ?= %s
-                WARN = -std=gnu11 -Wall -Werror
+                WARN = -std=gnu11 -ffp-contract=off -Wall -Werror
                 all: libfrontier_model.so frontier_harness
                 frontier_model.o: frontier_model.c frontier_model.h frontier_runtime.h
                 \t$(CC) $(CFLAGS) $(WARN) -fPIC -c frontier_model.c -o $@
@@ -175,9 +175,9 @@ final class BundleSources {
                 cd "$(dirname "$0")"
                 CC="${CC:-cc}"
                 CFLAGS="${CFLAGS:-%s}"
-                $CC $CFLAGS -std=gnu11 -Wall -Werror -fPIC -c frontier_model.c -o frontier_model.o
+                $CC $CFLAGS -std=gnu11 -ffp-contract=off -Wall -Werror -fPIC -c frontier_model.c -o frontier_model.o
                 $CC $CFLAGS -shared -o libfrontier_model.so frontier_model.o -lm
-                $CC $CFLAGS -std=gnu11 -Wall -Werror -o frontier_harness frontier_harness.c frontier_model.o -lm
+                $CC $CFLAGS -std=gnu11 -ffp-contract=off -Wall -Werror -o frontier_harness frontier_harness.c frontier_model.o -lm
                 """.formatted(cflags);
     }
 }

@@ -46,7 +46,7 @@ public final class NativeBuild {
     public static Map<String, String> sources(Plan plan, NativeToolchain tc) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("frontier_model.h", BundleSources.API_HEADER);
-        files.put("frontier_runtime.h", RuntimeSource.HEADER);
+        files.put("frontier_runtime.h", RuntimeSource.header());
         files.put("frontier_model.c", ModelEmitter.modelSource(plan));
         files.put("frontier_harness.c", BundleSources.HARNESS);
         files.put("Makefile", BundleSources.makefile(tc.cflags()));
@@ -112,7 +112,8 @@ public final class NativeBuild {
         if (scalar) {
             flags.add("-DFRONTIER_SCALAR");
         }
-        List<String> warn = List.of("-std=gnu11", "-Wall", "-Werror");
+        // no fused multiply-add unless written: the int8 epilogue must round as the JVM does
+        List<String> warn = List.of("-std=gnu11", "-ffp-contract=off", "-Wall", "-Werror");
         run(cmd(tc, flags, warn, "-fPIC", "-c", "frontier_model.c", "-o", "frontier_model.o"));
         run(cmd(tc, flags, List.of(), "-shared", "-o", "libfrontier_model.so", "frontier_model.o", "-lm"));
         run(cmd(tc, flags, warn, "-o", HARNESS, "frontier_harness.c", "frontier_model.o", "-lm"));

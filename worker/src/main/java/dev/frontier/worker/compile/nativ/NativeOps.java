@@ -51,6 +51,18 @@ final class NativeOps {
     record Linear(Head h, int in, int out, float[] w, float[] bias) {
     }
 
+    /**
+     * Int8 "same" stride-1 convolution (dense, or pattern/connectivity expanded to codes with zeros):
+     * codes [cout][cin][k*k], per-channel weight scales, the calibrated input scale (<= 0: per call).
+     */
+    record Int8Conv(Head h, int cin, int cout, int k, int pad, byte[] codes, float[] weightScale, float inputScale,
+                    float[] bias, boolean sparse) {
+    }
+
+    /** Int8 linear: rows of {@code padded} codes, per-row scales; the input is quantized per call. */
+    record Int8Linear(Head h, int in, int out, int padded, byte[] w, float[] scales, float[] bias) {
+    }
+
     record Pool(Head h, boolean max, int k, int stride, int pad) {
     }
 
@@ -93,6 +105,10 @@ final class NativeOps {
                     in.floats(), null);
             case "linear-dense" -> new Linear(h, in.i(), in.i(), in.floats(), in.floats());
             case "linear-block" -> block(h, in);
+            case "conv-int8-dense" -> new Int8Conv(h, in.i(), in.i(), in.i(), in.i(), in.bytes(), in.floats(), in.f(),
+                    in.floats(), false);
+            case "conv-int8-sparse" -> int8Sparse(h, in);
+            case "linear-int8" -> new Int8Linear(h, in.i(), in.i(), in.i(), in.bytes(), in.floats(), in.floats());
             case "pool" -> new Pool(h, in.i() != 0, in.i(), in.i(), in.i());
             case "affine" -> new Affine(h, in.floats(), in.floats());
             case "activation" -> new Simple(new Head(kind, name, inputs, output, shape, in.i()));
@@ -118,6 +134,25 @@ final class NativeOps {
         Sparsity s = new Sparsity(in.ints(), in.ints(), in.ints(), in.ints(), in.ints(), in.ints(), in.floats());
         float[] bias = in.floats();
         return new Conv(h, cin, cout, 1, k, k, 1, pad, expand(s, cin, cout, k * k), bias, s);
+    }
+
+    private static Int8Conv int8Sparse(Head h, Bin.In in) {
+        int cin = in.i();
+        int cout = in.i();
+        int k = in.i();
+        int pad = in.i();
+        int[][] idx = {in.ints(), in.ints(), in.ints(), in.ints(), in.ints(), in.ints()};
+        byte[] codes = in.bytes();
+        float[] values = new float[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            values[i] = codes[i];
+        }
+        float[] dense = expand(new Sparsity(idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], values), cin, cout, k * k);
+        byte[] expanded = new byte[dense.length];
+        for (int i = 0; i < dense.length; i++) {
+            expanded[i] = (byte) dense[i];
+        }
+        return new Int8Conv(h, cin, cout, k, pad, expanded, in.floats(), in.f(), in.floats(), true);
     }
 
     /** The canonical weights the compact format stands for (zeros where pruned). */

@@ -252,6 +252,11 @@ final class RuntimeSource {
             #define FR_SP_FMA(g, wgt) { const __m512 w_ = _mm512_set1_ps(wgt); \\
                 _Pragma("GCC unroll 16") for (int v_ = 0; v_ < NV; v_++) a_[g][v_] = _mm512_fmadd_ps(x_[v_], w_, a_[g][v_]); }
             #endif
-            #endif
             """;
+
+    /** The whole header: the float part, the int8 part, and the include guard's end. */
+    static String header() {
+        return HEADER + RuntimeInt8Source.TEXT + "#endif\n";
+    }
+
 }

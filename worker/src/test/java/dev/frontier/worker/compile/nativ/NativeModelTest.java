@@ -1,6 +1,9 @@
 package dev.frontier.worker.compile.nativ;
 
+import dev.frontier.worker.compile.Executor;
 import dev.frontier.worker.compile.FrontierCompiler;
+import dev.frontier.worker.compress.ActivationCalibrator;
+import dev.frontier.worker.compress.Compressor;
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.measure.VariantMaker;
 import dev.frontier.worker.model.Graph;
@@ -15,6 +18,8 @@ import dev.frontier.worker.model.Zoo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -146,5 +151,59 @@ class NativeModelTest {
             }
         }
         check(gb.build(), "all-pruned filters");
+    }
+
+    static Graph int8(Graph g, String prune) {
+        String cfg = "{\"default\":{" + (prune == null ? "" : prune + ",")
+                + "\"quantize\":{\"bits\":8,\"scheme\":\"symmetric\"}}}";
+        Graph q = Compressor.compress(g, cfg).graph();
+        List<float[]> images = new ArrayList<>();
+        Random r = new Random(3);
+        for (int i = 0; i < 8; i++) {
+            float[] x = new float[g.inputShape().size()];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = (float) r.nextGaussian();
+            }
+            images.add(x);
+        }
+        return ActivationCalibrator.maxAbs().calibrate(q, images);
+    }
+
+    /** Int8 layers are bit-identical to the JVM executor's (vector and scalar C, VNNI and its twin). */
+    static void checkExact(Graph g, String what) {
+        Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
+        int n = 3;
+        int in = g.inputShape().size();
+        int out = plan.outputLayout().shape().size();
+        Random r = new Random(6);
+        float[] x = new float[n * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        float[] expected;
+        try (Executor ex = new Executor(plan, 1, false)) {
+            expected = ex.runBatch(x, n);
+        }
+        for (boolean scalar : new boolean[] {false, true}) {
+            float[] y = new NativeRunner(NativeBuild.cached(plan, tc, scalar)).run(x, out, n);
+            for (int i = 0; i < y.length; i++) {
+                assertThat(Float.floatToIntBits(y[i])).as(what + (scalar ? " scalar" : " vnni") + " [" + i + "] " + y[i]
+                        + " vs " + expected[i]).isEqualTo(Float.floatToIntBits(expected[i]));
+            }
+        }
+    }
+
+    @Test
+    void int8MatchesJvmExactly() {
+        Graph g = randomize(Zoo.vgg(3, 10), 9);
+        checkExact(int8(g, null), "vgg int8");
+        checkExact(int8(g, "\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.71875}"),
+                "vgg int8 + pattern 8x");
+        NetworkBuilder b = new NetworkBuilder(41, 3, 11, 9);
+        b.conv("c1", 20, 3, 1, 1).relu("r1");
+        b.conv("c2", 37, 3, 1, 1);
+        b.conv("c3", 17, 1, 1, 0).relu("r3");
+        b.conv("c4", 6, 5, 1, 2).relu("r4");
+        checkExact(int8(randomize(b.flatten("f").linear("fc", 13).build(), 15), null), "awkward int8");
     }
 }
