@@ -23,7 +23,7 @@ public final class BenchCommand implements Command {
                   Batch-1 latency of PyTorch (DJL) dense, Frontier dense compiled, Frontier pattern+connectivity
                   at 4x and 8x on the 3x3 convolutions, int8 and int8 + pattern 8x; per-layer GFLOP/s and % of the measured FMA peak.
                   With 1 thread the same plans also run as generated C (frontier-native-* rows; host C compiler,
-                  $FRONTIER_NATIVE_PREFIX e.g. "taskset -c 1" pins the harness). "vs ORT" = ORT dense median / row median. The model
+                  $FRONTIER_NATIVE_PREFIX e.g. "taskset -c 1" pins the harness). "vs ORT" = median over rounds of ORT dense / row, timed in the same round. The model
                   defaults to the shipped demo baseline. Measurements are interleaved in --rounds rounds; the speedup
                   is the median over rounds of PyTorch/variant. With --json the last line is one JSON object.""";
     }
@@ -48,6 +48,8 @@ public final class BenchCommand implements Command {
         } catch (InvalidModelException | java.io.UncheckedIOException e) {
             throw new UsageException(e.getMessage(), e);
         }
+        String loadStart = Bench.loadAverage();
+        System.out.println("[bench] load average at start: " + loadStart);
         System.out.println("[bench] measuring FMA peak (1 thread) ...");
         double peak = PeakFlops.measure();
         System.out.printf(Locale.ROOT, "[bench] peak %.1f GFLOP/s per core; model %s, %d dense MACs%n", peak,
@@ -57,15 +59,14 @@ public final class BenchCommand implements Command {
         List<Bench.Row> rows = Bench.run(g, variants, threads, o, peak, Math.max(1, rounds), System.out);
 
         System.out.println();
-        System.out.printf("%nbatch 1, %d interleaved round(s); latency = the median round's record%n", rounds);
+        System.out.printf("%nbatch 1, %d interleaved round(s); latency = the median round's record; load average "
+                + "(1/5/15 min) at start %s, at end %s; peak %.1f GFLOP/s/core%n", rounds, loadStart, Bench.loadAverage(), peak);
         System.out.printf("%-40s %3s %10s %10s %10s %9s %9s %8s %12s%n", "variant", "thr", "median ms", "p10 ms",
                 "p90 ms", "speedup", "spd(p10)", "vs ORT", "MACs");
         for (Bench.Row r : rows) {
-            double ort = rows.stream().filter(x -> x.variant().equals("onnxruntime-dense") && x.threads() == r.threads())
-                    .mapToDouble(x -> x.latency().medianMs()).findFirst().orElse(Double.NaN);
             System.out.printf(Locale.ROOT, "%-40s %3d %10.4f %10.4f %10.4f %8.2fx %8.2fx %7.2fx %12d%n", r.variant(),
                     r.threads(), r.latency().medianMs(), r.latency().p10Ms(), r.latency().p90Ms(), r.speedupVsPytorch(),
-                    r.speedupP10(), ort / r.latency().medianMs(), r.macs());
+                    r.speedupP10(), r.vsOrt(), r.macs());
         }
         for (Bench.Row r : rows) {
             if (r.layers().isEmpty()) {
@@ -91,6 +92,7 @@ public final class BenchCommand implements Command {
                 m.put("medianMs", Math.round(r.latency().medianMs() * 1e5) / 1e5);
                 m.put("speedupVsPytorch", Math.round(r.speedupVsPytorch() * 1000) / 1000.0);
                 m.put("speedupVsPytorchP10", Math.round(r.speedupP10() * 1000) / 1000.0);
+                m.put("speedupVsOrt", Math.round(r.vsOrt() * 1000) / 1000.0);
                 m.put("latency", r.latency().toMap());
                 vs.add(m);
             }

@@ -33,9 +33,12 @@ public final class Bench {
     public record Variant(String name, Graph graph) {
     }
 
-    /** {@code speedupP10}: the same ratio on p10 latencies, less sensitive to other processes' load. */
+    /**
+     * {@code speedupP10}: the same ratio on p10 latencies, less sensitive to other processes' load;
+     * {@code vsOrt}: median over rounds of ONNX Runtime dense / this row, both timed in the same round.
+     */
     public record Row(String variant, int threads, LatencyResult latency, double speedupVsPytorch, double speedupP10,
-                      long macs, List<String[]> layers) {
+                      double vsOrt, long macs, List<String[]> layers) {
     }
 
     private Bench() {
@@ -134,15 +137,21 @@ public final class Bench {
                 for (Plan p : plans) {
                     executors.add(new Executor(p, t));
                 }
-                try {
+                // the speed peer: the same dense weights exported to ONNX, run by ONNX Runtime (CPU), every round
+                try (dev.frontier.worker.onnx.OrtModel ortModel = dev.frontier.worker.onnx.OrtModel.of(g, t)) {
+                    List<LatencyResult> ort = new ArrayList<>();
                     List<LatencyResult> torch = new ArrayList<>();
                     List<List<LatencyResult>> mine = new ArrayList<>();
                     variants.forEach(v -> mine.add(new ArrayList<>()));
                     for (int r = 0; r < rounds; r++) {
-                        log.printf(Locale.ROOT, "[bench] round %d/%d, %d thread(s): pytorch-djl dense ...%n", r + 1, rounds, t);
+                        log.printf(Locale.ROOT, "[bench] round %d/%d, %d thread(s), load %s: pytorch-djl dense ...%n", r + 1,
+                                rounds, t, loadAverage());
                         LatencyResult ptr = pt.measure(t, o);
                         torch.add(ptr);
-                        log.printf(Locale.ROOT, "[bench]   pytorch %.4f ms", ptr.medianMs());
+                        LatencyResult ortr = dev.frontier.worker.onnx.OrtLatency.measure(ortModel, t, o);
+                        ort.add(ortr);
+                        log.printf(Locale.ROOT, "[bench]   pytorch %.4f ms | onnxruntime %.4f ms", ptr.medianMs(),
+                                ortr.medianMs());
                         for (int i = 0; i < variants.size(); i++) {
                             LatencyResult lr = LatencyProtocol.measure(executors.get(i), o);
                             mine.get(i).add(lr);
@@ -155,19 +164,14 @@ public final class Bench {
                         }
                         log.println();
                     }
-                    LatencyResult ptMedian = medianRound(torch);
-                    rows.add(new Row("pytorch-djl-dense", t, ptMedian, 1.0, 1.0, g.totalMacs(), List.of()));
-                    // the second peer: the same dense weights exported to ONNX, run by ONNX Runtime (CPU)
-                    log.printf(Locale.ROOT, "[bench] onnxruntime dense, %d thread(s) ...%n", t);
-                    LatencyResult ort = dev.frontier.worker.onnx.OrtLatency.measure(g, t, o);
-                    rows.add(new Row("onnxruntime-dense", t, ort, ptMedian.medianMs() / ort.medianMs(),
-                            ptMedian.p10Ms() / ort.p10Ms(), g.totalMacs(), List.of()));
+                    rows.add(row("pytorch-djl-dense", torch, torch, ort, g.totalMacs(), List.of()));
+                    rows.add(row("onnxruntime-dense", torch, ort, ort, g.totalMacs(), List.of()));
                     for (int i = 0; i < variants.size(); i++) {
-                        rows.add(row(variants.get(i).name(), torch, mine.get(i), plans.get(i),
+                        rows.add(row(variants.get(i).name(), torch, mine.get(i), ort, plans.get(i).macs(),
                                 layerRows(plans.get(i), medianRound(mine.get(i)), peakGflops * t)));
                     }
                     for (int i = 0; i < natives.size(); i++) {
-                        rows.add(row(natives.get(i).name(), torch, nativeRounds.get(i), natives.get(i).plan(),
+                        rows.add(row(natives.get(i).name(), torch, nativeRounds.get(i), ort, natives.get(i).plan().macs(),
                                 BenchNative.layerRows(natives.get(i).plan(), medianRound(nativeRounds.get(i)), peakGflops)));
                     }
                 } finally {
@@ -178,16 +182,29 @@ public final class Bench {
         return rows;
     }
 
-    private static Row row(String name, List<LatencyResult> torch, List<LatencyResult> mine, Plan plan,
-                           List<String[]> layers) {
+    /** A row from per-round records: each ratio is taken within a round, then the median over rounds. */
+    private static Row row(String name, List<LatencyResult> torch, List<LatencyResult> mine, List<LatencyResult> ort,
+                           long macs, List<String[]> layers) {
         double[] ratios = new double[torch.size()];
         double[] ratiosP10 = new double[torch.size()];
+        double[] vsOrt = new double[torch.size()];
         for (int r = 0; r < torch.size(); r++) {
             ratios[r] = torch.get(r).medianMs() / mine.get(r).medianMs();
             ratiosP10[r] = torch.get(r).p10Ms() / mine.get(r).p10Ms();
+            vsOrt[r] = ort.get(r).medianMs() / mine.get(r).medianMs();
         }
         return new Row(name, mine.get(0).threads(), medianRound(mine), LatencyProtocol.percentile(ratios, 50),
-                LatencyProtocol.percentile(ratiosP10, 50), plan.macs(), layers);
+                LatencyProtocol.percentile(ratiosP10, 50), LatencyProtocol.percentile(vsOrt, 50), macs, layers);
+    }
+
+    /** "1.02 0.98 0.91" from /proc/loadavg, printed beside every figure; "?" where there is none. */
+    public static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static LatencyResult medianRound(List<LatencyResult> rs) {

@@ -133,7 +133,10 @@ final class ModelEmitter {
         String vector = null;
         StringBuilder vecData = new StringBuilder();
         if (c.same3x3Like() && flatGeometry) {
-            if (c.sparse() != null && sparseWins(c)) {
+            // few input channels (a first layer): the dense kernel would spend its time scattering results,
+            // the straight-line kernel holds the whole filter bank's weights as constants (demo conv1 1->32:
+            // 0.010 ms -> see BENCHMARK.md)
+            if (c.sparse() != null && sparseWins(c) || c.cin() <= 4) {
                 vector = SparseConvEmitter.emit(vecData, fn, c, li, lo);
             } else {
                 CText.floatArray(vecData, fn + "_wp", DenseConvEmitter.pack(c.w(), c.cin(), c.cout(), c.kh() * c.kw()));

@@ -42,7 +42,8 @@ final class SparseConvEmitter {
             }
             taps.add(s);
         }
-        List<int[]> groups = group(taps, c.sparse().order());
+        int[] order = c.sparse() != null ? c.sparse().order() : java.util.stream.IntStream.range(0, c.cout()).toArray();
+        List<int[]> groups = group(taps, order);
         StringBuilder body = new StringBuilder();
         for (int gi = 0; gi < groups.size(); gi++) {
             String g = fn + "_g" + gi;
