@@ -74,9 +74,9 @@ public final class BenchCommand implements Command {
             }
             System.out.printf("%nper layer: %s, %d thread(s) (peak %.1f GFLOP/s x %d)%n", r.variant(), r.threads(), peak,
                     r.threads());
-            System.out.printf("  %-10s %-18s %10s %9s %9s %7s%n", "layer", "format", "MACs", "ms", "GFLOP/s", "%peak");
+            System.out.printf("  %-10s %-24s %10s %9s %9s %7s%n", "layer", "format", "MACs", "ms", "GFLOP/s", "%peak");
             for (String[] l : r.layers()) {
-                System.out.printf("  %-10s %-18s %10s %9s %9s %7s%n", (Object[]) l);
+                System.out.printf("  %-10s %-24s %10s %9s %9s %7s%n", (Object[]) l);
             }
         }
         if (json) {

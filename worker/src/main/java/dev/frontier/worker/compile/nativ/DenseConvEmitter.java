@@ -30,7 +30,8 @@ final class DenseConvEmitter {
             // per tap: ocv weight loads + pw broadcasts feed ocv*pw FMAs; FMA-bound when loads <= 1.5x FMAs/2
             double fma = ocv * pw;
             double loads = ocv + pw;
-            double perFma = Math.max(0.5, loads / 3.0 / fma);
+            // and latency-bound below 8 independent accumulators (4-cycle FMA latency, 2 FMA pipes)
+            double perFma = Math.max(Math.max(0.5, loads / 3.0 / fma), 4.0 / fma);
             // output-channel blocks that do not fill the last group of ocv still run at their own width
             int groups = (nob + ocv - 1) / ocv;
             double waste = (double) groups * ocv / nob;

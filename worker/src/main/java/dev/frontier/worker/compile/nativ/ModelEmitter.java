@@ -136,7 +136,7 @@ final class ModelEmitter {
             // few input channels (a first layer): the dense kernel would spend its time scattering results,
             // the straight-line kernel holds the whole filter bank's weights as constants (demo conv1 1->32:
             // 0.010 ms -> see BENCHMARK.md)
-            if (c.sparse() != null && sparseWins(c) || c.cin() <= 4) {
+            if (straightLine(c)) {
                 vector = SparseConvEmitter.emit(vecData, fn, c, li, lo);
             } else {
                 CText.floatArray(vecData, fn + "_wp", DenseConvEmitter.pack(c.w(), c.cin(), c.cout(), c.kh() * c.kw()));
@@ -172,6 +172,26 @@ final class ModelEmitter {
      * exactly 4x (25% kept) the two measured the same (0.46 vs 0.33 ms whole model under load), so the
      * line sits at 1/5; above it the expanded weights run on the dense kernel, as the JVM tuner does.
      */
+    static boolean straightLine(NativeOps.Conv c) {
+        return c.sparse() != null && sparseWins(c) || c.cin() <= 4;
+    }
+
+    /** The generated kernel of an op, for reports (what the AVX-512 build runs). */
+    static String kernelOf(Object op) {
+        if (op instanceof NativeOps.Conv c) {
+            if (!c.same3x3Like()) {
+                return "scalar-direct";
+            }
+            return straightLine(c) ? (c.sparse() != null ? "sparse-straight-line" : "straight-line")
+                    : (c.sparse() != null ? "dense(expanded)" : "dense");
+        } else if (op instanceof NativeOps.Int8Conv c) {
+            return c.sparse() ? "int8-vnni(expanded)" : "int8-vnni";
+        } else if (op instanceof NativeOps.Int8Linear) {
+            return "int8-linear";
+        }
+        return head(op).kind();
+    }
+
     static boolean sparseWins(NativeOps.Conv c) {
         long kept = 0;
         for (float v : c.w()) {

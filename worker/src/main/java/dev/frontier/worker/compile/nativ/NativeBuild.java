@@ -148,6 +148,15 @@ public final class NativeBuild {
         }
     }
 
+    /** Which generated kernel runs an op, for reports; "unsupported" when the generator has none yet. */
+    public static String kernelOf(dev.frontier.worker.compile.op.Op op) {
+        try {
+            return ModelEmitter.kernelOf(NativeOps.read(op));
+        } catch (UnsupportedOperationException e) {
+            return "unsupported";
+        }
+    }
+
     /** The source bundle (no build products) as a zip, the downloadable form of the native variant. */
     public void zipSources(Path zip) {
         try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os)) {
