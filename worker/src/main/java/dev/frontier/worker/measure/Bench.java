@@ -215,6 +215,11 @@ public final class Bench {
 
     /** name, format, MACs, ms, GFLOP/s, % of peak for every op that does arithmetic. */
     static List<String[]> layerRows(Plan plan, LatencyResult r, double peak) {
+        return layerRows(plan, r, peak, op -> op.format() + (op.macs() > 0 ? "/v" + op.variant() : ""));
+    }
+
+    /** The same rows with {@code kernel} naming what ran each op (JVM format and variant, or generated C). */
+    static List<String[]> layerRows(Plan plan, LatencyResult r, double peak, java.util.function.Function<Op, String> kernel) {
         List<String[]> out = new ArrayList<>();
         for (Op op : plan.ops()) {
             Double ms = r.perLayerMs().get(op.name());
@@ -222,7 +227,7 @@ public final class Bench {
                 continue;
             }
             double gflops = op.macs() == 0 ? 0 : 2.0 * op.macs() / (ms * 1e6);
-            out.add(new String[] {op.name(), op.format() + (op.macs() > 0 ? "/v" + op.variant() : ""),
+            out.add(new String[] {op.name(), kernel.apply(op),
                     Long.toString(op.macs()), String.format(Locale.ROOT, "%.4f", ms),
                     op.macs() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", gflops),
                     op.macs() == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak)});

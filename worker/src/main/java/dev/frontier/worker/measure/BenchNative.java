@@ -52,18 +52,6 @@ final class BenchNative {
      * lane where an FMA does 1, so int8 can pass 100%).
      */
     static List<String[]> layerRows(Plan plan, LatencyResult r, double peak) {
-        List<String[]> out = new ArrayList<>();
-        for (Op op : plan.ops()) {
-            Double ms = r.perLayerMs().get(op.name());
-            if (ms == null) {
-                continue;
-            }
-            double gflops = op.macs() == 0 ? 0 : 2.0 * op.macs() / (ms * 1e6);
-            out.add(new String[] {op.name(), "c:" + NativeBuild.kernelOf(op), Long.toString(op.macs()),
-                    String.format(Locale.ROOT, "%.4f", ms),
-                    op.macs() == 0 ? "-" : String.format(Locale.ROOT, "%.1f", gflops),
-                    op.macs() == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak)});
-        }
-        return out;
+        return Bench.layerRows(plan, r, peak, op -> "c:" + NativeBuild.kernelOf(op));
     }
 }

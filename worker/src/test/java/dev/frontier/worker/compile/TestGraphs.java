@@ -8,11 +8,11 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Helpers: randomised parameters (so batch norm and biases are not identities) and output comparison. */
-final class TestGraphs {
+public final class TestGraphs {
     private TestGraphs() {
     }
 
-    static Graph randomize(Graph g, long seed) {
+    public static Graph randomize(Graph g, long seed) {
         Random r = new Random(seed);
         Graph.Builder b = g.toBuilder();
         g.params().forEach((name, t) -> {
@@ -42,7 +42,7 @@ final class TestGraphs {
         return x;
     }
 
-    static void assertClose(float[] actual, float[] expected, double relTol, String what) {
+    public static void assertClose(float[] actual, float[] expected, double relTol, String what) {
         assertThat(actual.length).as(what + " length").isEqualTo(expected.length);
         double scale = 1e-3;
         for (float e : expected) {

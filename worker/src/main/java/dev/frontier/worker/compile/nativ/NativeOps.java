@@ -83,21 +83,15 @@ final class NativeOps {
 
     static Object read(Op op) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        op.write(new Bin.Out(new DataOutputStream(bytes)));
+        op.writeBodyTo(new Bin.Out(new DataOutputStream(bytes)));
         Bin.In in = new Bin.In(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-        String kind = in.s();
-        String name = in.s();
-        int n = in.i();
-        List<String> inputs = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            inputs.add(in.s());
-        }
-        String output = in.s();
-        Shape shape = new Shape(in.i(), in.i(), in.i());
-        int act = in.i();
-        in.i(); // JVM kernel variant: the native backend chooses its own kernels
-        in.i(); // parallel flag
-        Head h = new Head(kind, name, inputs, output, shape, act);
+        // the JVM kernel variant and parallel flag are not read: the native backend chooses its own kernels
+        String kind = op.kind();
+        String name = op.name();
+        List<String> inputs = op.inputs();
+        String output = op.output();
+        Shape shape = op.outShape();
+        Head h = new Head(kind, name, inputs, output, shape, op.activation().ordinal());
         return switch (kind) {
             case "conv-dense" -> dense(h, in);
             case "conv-sparse" -> sparse(h, in);

@@ -142,6 +142,14 @@ public abstract class Op {
         writeBody(out);
     }
 
+    /**
+     * Only the packed weights and op-specific fields, as {@link #write} stores them after the common
+     * header: for readers (the native backend) that take the header from the getters.
+     */
+    public final void writeBodyTo(Bin.Out out) {
+        writeBody(out);
+    }
+
     public static Op read(Bin.In in) {
         String kind = in.s();
         String name = in.s();

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
+import static dev.frontier.worker.compile.TestGraphs.assertClose;
+import static dev.frontier.worker.compile.TestGraphs.randomize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,23 +40,6 @@ class NativeModelTest {
         Optional<NativeToolchain> t = NativeToolchain.host();
         assumeTrue(t.isPresent(), "no C compiler on this machine (set FRONTIER_CC or install gcc); native tests skipped");
         tc = t.get();
-    }
-
-    static Graph randomize(Graph g, long seed) {
-        Random r = new Random(seed);
-        Graph.Builder b = g.toBuilder();
-        g.params().forEach((name, t) -> {
-            float[] d = t.data().clone();
-            for (int i = 0; i < d.length; i++) {
-                if (name.endsWith(".var") || name.endsWith(".gamma")) {
-                    d[i] = 0.5f + r.nextFloat();
-                } else if (!name.endsWith(".weight")) {
-                    d[i] = (float) (r.nextGaussian() * 0.2);
-                }
-            }
-            b.param(name, new Tensor(t.shape(), d));
-        });
-        return b.build();
     }
 
     static void check(Graph g, String what) {
@@ -79,18 +64,6 @@ class NativeModelTest {
                 System.arraycopy(y, k * out, actual, 0, out);
                 assertClose(actual, expected, 1e-4, what + (scalar ? " scalar" : " vector") + " input " + k);
             }
-        }
-    }
-
-    static void assertClose(float[] actual, float[] expected, double relTol, String what) {
-        assertThat(actual.length).as(what + " length").isEqualTo(expected.length);
-        double scale = 1e-3;
-        for (float e : expected) {
-            scale = Math.max(scale, Math.abs(e));
-        }
-        for (int i = 0; i < actual.length; i++) {
-            assertThat((double) Math.abs(actual[i] - expected[i]))
-                    .as(what + " [" + i + "] " + actual[i] + " vs " + expected[i]).isLessThanOrEqualTo(relTol * scale);
         }
     }
 
