@@ -146,10 +146,12 @@ final class BundleSources {
             }
             """;
 
-    static String makefile(String cflags) {
+    static String makefile(String cc, String cflags) {
         return """
                 # Frontier native bundle. Cross builds: make CC=aarch64-linux-android24-clang CFLAGS="-O3"
-                CC ?= cc
+                ifeq ($(origin CC),default)
+                CC = %s
+                endif
                 CFLAGS ?= %s
                 WARN = -std=gnu11 -ffp-contract=off -Wall -Werror
                 all: libfrontier_model.so frontier_harness
@@ -164,20 +166,20 @@ final class BundleSources {
                 clean:
                 \trm -f frontier_model.o libfrontier_model.so frontier_harness
                 .PHONY: all clean scalar
-                """.formatted(cflags);
+                """.formatted(cc, cflags);
     }
 
-    static String buildScript(String cflags) {
+    static String buildScript(String cc, String cflags) {
         return """
                 #!/bin/sh
                 # Same as the Makefile, for shells without make. CC and CFLAGS may be overridden.
                 set -e
                 cd "$(dirname "$0")"
-                CC="${CC:-cc}"
+                CC="${CC:-%s}"
                 CFLAGS="${CFLAGS:-%s}"
                 $CC $CFLAGS -std=gnu11 -ffp-contract=off -Wall -Werror -fPIC -c frontier_model.c -o frontier_model.o
                 $CC $CFLAGS -shared -o libfrontier_model.so frontier_model.o -lm
                 $CC $CFLAGS -std=gnu11 -ffp-contract=off -Wall -Werror -o frontier_harness frontier_harness.c frontier_model.o -lm
-                """.formatted(cflags);
+                """.formatted(cc, cflags);
     }
 }

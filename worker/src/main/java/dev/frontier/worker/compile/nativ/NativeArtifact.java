@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The native form of an artifact: a directory holding the JVM artifact ({@code model.fart}, unchanged
@@ -33,10 +35,13 @@ public final class NativeArtifact {
         if (Files.isRegularFile(dir)) {
             throw new IllegalArgumentException("--target native writes a directory; " + dir + " is a file");
         }
-        NativeToolchain tc = build ? NativeToolchain.host().orElseThrow(() -> new IllegalArgumentException(
-                "no C compiler found: install gcc (apt-get install gcc), set FRONTIER_CC, or pass --no-build"))
-                : NativeToolchain.host().orElse(new NativeToolchain("cc", "-O3 -march=native", "unknown",
-                java.util.List.of()));
+        NativeTarget target = NativeTarget.fromEnv();
+        NativeToolchain tc = build ? NativeToolchain.forTarget(target).orElseThrow(() -> new IllegalArgumentException(
+                "no C compiler for " + target.name() + " (tried " + String.join(", ", target.compilers())
+                        + "): install gcc (apt-get install gcc), set FRONTIER_CC, or pass --no-build"))
+                : NativeToolchain.forTarget(target).orElse(new NativeToolchain(target.compilers().get(0),
+                target.cflags(), "unknown", target.name(),
+                target.isHost() ? List.of() : NativeTarget.emulatorFor(target.name()), List.of()));
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -61,11 +66,16 @@ public final class NativeArtifact {
         return r;
     }
 
-    /** The built bundle of a native artifact directory (building it with the host compiler if needed). */
+    /**
+     * The built bundle of a native artifact directory, building it if needed with the toolchain of
+     * {@code $FRONTIER_NATIVE_TARGET} (the host when unset), whose emulator then runs the harness.
+     */
     public static NativeBuild built(Path dir) {
-        NativeBuild b = NativeBuild.at(dir.resolve(BUNDLE));
+        Optional<NativeToolchain> tc = NativeToolchain.configured();
+        NativeBuild b = NativeBuild.at(dir.resolve(BUNDLE), tc.orElse(null));
         if (!Files.isExecutable(b.harness())) {
-            b.build(NativeToolchain.require(), false);
+            b.build(tc.orElseThrow(() -> new IllegalStateException("no C compiler for "
+                    + NativeTarget.fromEnv().name() + " (set FRONTIER_CC, or install gcc: apt-get install gcc)")), false);
         }
         return b;
     }

@@ -25,9 +25,12 @@ import java.util.zip.ZipOutputStream;
 public final class NativeBuild {
     public static final String HARNESS = "frontier_harness";
     private final Path dir;
+    /** What built (or will build) the harness; null = a host build, run directly. */
+    private final NativeToolchain toolchain;
 
-    private NativeBuild(Path dir) {
+    private NativeBuild(Path dir, NativeToolchain toolchain) {
         this.dir = dir;
+        this.toolchain = toolchain;
     }
 
     public Path dir() {
@@ -38,8 +41,23 @@ public final class NativeBuild {
         return dir.resolve(HARNESS);
     }
 
+    /** The toolchain the bundle is for, or null when unknown (a bundle found on disk: a host build). */
+    public NativeToolchain toolchain() {
+        return toolchain;
+    }
+
+    /** The command prefix that runs the harness (qemu-user for a cross build; empty for the host). */
+    public List<String> emulator() {
+        return toolchain == null ? List.of() : toolchain.emulator();
+    }
+
     public static NativeBuild at(Path dir) {
-        return new NativeBuild(dir);
+        return new NativeBuild(dir, null);
+    }
+
+    /** A bundle on disk built (or to be built) by {@code tc}: its harness runs under tc's emulator. */
+    public static NativeBuild at(Path dir, NativeToolchain tc) {
+        return new NativeBuild(dir, tc);
     }
 
     /** File name -> content of the bundle for a plan. */
@@ -49,8 +67,10 @@ public final class NativeBuild {
         files.put("frontier_runtime.h", RuntimeSource.header());
         files.put("frontier_model.c", ModelEmitter.modelSource(plan));
         files.put("frontier_harness.c", BundleSources.HARNESS);
-        files.put("Makefile", BundleSources.makefile(tc.cflags()));
-        files.put("build.sh", BundleSources.buildScript(tc.cflags()));
+        // a host bundle keeps "cc" (the user's machine decides); a cross bundle names its compiler
+        String cc = tc.emulated() ? tc.compiler() : "cc";
+        files.put("Makefile", BundleSources.makefile(cc, tc.cflags()));
+        files.put("build.sh", BundleSources.buildScript(cc, tc.cflags()));
         files.put("README.txt", """
                 Frontier native model (generated). Build: make (or sh build.sh); CC / CFLAGS select a cross compiler.
                 Use: frontier_model.h (create / run / destroy), link libfrontier_model.so or frontier_model.o.
@@ -69,7 +89,7 @@ public final class NativeBuild {
             for (Map.Entry<String, String> f : sources(plan, tc).entrySet()) {
                 Files.writeString(dir.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
             }
-            return new NativeBuild(dir);
+            return new NativeBuild(dir, tc);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -82,14 +102,14 @@ public final class NativeBuild {
         files.forEach((k, v) -> key.append('|').append(k).append('|').append(v));
         String hash = Artifact.sha256(key.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 20);
         Path dir = cacheRoot().resolve(hash);
-        NativeBuild b = new NativeBuild(dir);
+        NativeBuild b = new NativeBuild(dir, tc);
         if (Files.isExecutable(b.harness())) {
             return b;
         }
         try {
             Path tmp = Files.createDirectories(cacheRoot()).resolve(hash + ".tmp" + ProcessHandle.current().pid());
             write(plan, tc, tmp);
-            new NativeBuild(tmp).build(tc, scalar);
+            new NativeBuild(tmp, tc).build(tc, scalar);
             try {
                 Files.move(tmp, dir);
             } catch (IOException raced) {

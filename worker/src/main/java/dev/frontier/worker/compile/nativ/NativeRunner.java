@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs a built bundle's harness as a subprocess (Java 17 has no stable FFM; a subprocess is also what
  * runs unchanged under qemu or on a board): {@code time} for latency, {@code run} for outputs.
- * {@code $FRONTIER_NATIVE_PREFIX} (e.g. "taskset -c 1") is put in front of the harness command.
+ * The command is {@code $FRONTIER_NATIVE_PREFIX} (e.g. "taskset -c 1"), then the build's emulator
+ * (qemu-user for a cross build, see {@link NativeBuild#emulator()}), then the harness.
  */
 public final class NativeRunner {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -32,9 +33,34 @@ public final class NativeRunner {
         this.build = build;
     }
 
-    /** The latency protocol, run by the harness itself (native clock, no JVM in the loop); 1 thread. */
-    @SuppressWarnings("unchecked")
+    /** Whether the harness runs under an emulator (a cross build on a foreign host). */
+    public boolean emulated() {
+        return !build.emulator().isEmpty();
+    }
+
+    /**
+     * The latency protocol on real hardware only: an emulated build is refused, so an emulator's
+     * milliseconds cannot pass for a device's; {@link #timing} returns them labelled.
+     */
     public LatencyResult time(LatencyProtocol.Options o) {
+        if (emulated()) {
+            throw new IllegalStateException("the harness runs under " + String.join(" ", build.emulator())
+                    + ": its timings are emulated; use NativeRunner.timing, which labels them");
+        }
+        return timing(o).latency();
+    }
+
+    /**
+     * The latency protocol, run by the harness itself (native clock, no JVM in the loop); 1 thread;
+     * labelled with the target triple and whether it ran under an emulator.
+     */
+    public NativeTiming timing(LatencyProtocol.Options o) {
+        NativeToolchain tc = build.toolchain();
+        return new NativeTiming(measure(o), tc == null ? NativeTarget.HOST : tc.triple(), emulated());
+    }
+
+    @SuppressWarnings("unchecked")
+    private LatencyResult measure(LatencyProtocol.Options o) {
         String out = exec(List.of("time", fmt(o.warmupMs()), Integer.toString(o.repeat()), fmt(o.minRepeatMs()),
                 Integer.toString(o.warmupRuns())));
         String line = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
@@ -79,6 +105,7 @@ public final class NativeRunner {
         if (prefix != null && !prefix.isBlank()) {
             cmd.addAll(List.of(prefix.trim().split("\\s+")));
         }
+        cmd.addAll(build.emulator());
         cmd.add(build.harness().toAbsolutePath().toString());
         cmd.addAll(args);
         try {

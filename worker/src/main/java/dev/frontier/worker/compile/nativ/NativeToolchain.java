@@ -9,21 +9,36 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The device's C compiler: {@code $FRONTIER_CC}, else the first of cc / gcc / clang on the PATH, with
- * {@code -O3 -march=native} (override with {@code $FRONTIER_CFLAGS}; a cross build sets both). The
- * CPU features say which kernels the generated code will take (AVX-512 or the scalar twins).
+ * An installed C compiler for a {@link NativeTarget}: the first of the target's compilers that answers
+ * {@code --version}, its flags, and the triple its {@code -dumpmachine} reports. When that triple is
+ * not this machine's architecture the built harness runs under {@link #emulator()} (qemu-user), and
+ * {@link NativeRunner#timing} labels its timings emulated. The CPU features (this host's, empty for a
+ * cross target) say which kernels the generated code will take (AVX-512 or the scalar twins).
  */
-public record NativeToolchain(String compiler, String cflags, String version, List<String> cpuFeatures) {
+public record NativeToolchain(String compiler, String cflags, String version, String triple, List<String> emulator,
+                              List<String> cpuFeatures) {
 
-    /** The host toolchain, or empty when no C compiler is installed. */
+    /** The host toolchain ({@code $FRONTIER_CC}, {@code $FRONTIER_CFLAGS} honoured), or empty without a compiler. */
     public static Optional<NativeToolchain> host() {
-        String cc = System.getenv("FRONTIER_CC");
-        List<String> candidates = cc != null && !cc.isBlank() ? List.of(cc) : List.of("cc", "gcc", "clang");
-        String flags = System.getenv().getOrDefault("FRONTIER_CFLAGS", "-O3 -march=native");
-        for (String c : candidates) {
-            String v = versionOf(c);
+        return forTarget(NativeTarget.host());
+    }
+
+    /** The toolchain of {@code $FRONTIER_NATIVE_TARGET} (the host when unset), or empty without its compiler. */
+    public static Optional<NativeToolchain> configured() {
+        return forTarget(NativeTarget.fromEnv());
+    }
+
+    /** The first installed compiler of a target, or empty when none is. */
+    public static Optional<NativeToolchain> forTarget(NativeTarget target) {
+        for (String c : target.compilers()) {
+            String v = ask(c, "--version");
             if (v != null) {
-                return Optional.of(new NativeToolchain(c, flags, v, readCpuFeatures()));
+                String triple = ask(c, "-dumpmachine");
+                triple = triple == null || triple.isBlank() ? target.isHost() ? NativeTarget.hostArch() : target.name()
+                        : triple.trim();
+                List<String> emulator = NativeTarget.emulatorFor(triple);
+                return Optional.of(new NativeToolchain(c, target.cflags(), v, triple, emulator,
+                        emulator.isEmpty() ? readCpuFeatures() : List.of()));
             }
         }
         return Optional.empty();
@@ -34,9 +49,15 @@ public record NativeToolchain(String compiler, String cflags, String version, Li
                 "no C compiler found (set FRONTIER_CC, or install gcc: apt-get install gcc)"));
     }
 
-    private static String versionOf(String cc) {
+    /** Whether the harness this toolchain builds runs under an emulator (its timings say nothing of a device). */
+    public boolean emulated() {
+        return !emulator.isEmpty();
+    }
+
+    /** The first line of {@code cc arg}, or null when it cannot be run or fails. */
+    static String ask(String cc, String arg) {
         try {
-            Process p = new ProcessBuilder(cc, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cc, arg).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;
@@ -71,11 +92,14 @@ public record NativeToolchain(String compiler, String cflags, String version, Li
 
     /** Whether code built with these flags on this host takes the AVX-512 kernels. */
     public boolean vectorKernels() {
-        return cflags.contains("-march=native") && cpuFeatures.contains("avx512f") || cflags.contains("avx512");
+        boolean x86 = NativeTarget.arch(triple).equals("x86_64");
+        return x86 && (cflags.contains("-march=native") && cpuFeatures.contains("avx512f") || cflags.contains("avx512"));
     }
 
     public String describe() {
-        return compiler + " (" + version + ") " + cflags + (vectorKernels() ? ", AVX-512 kernels" : ", scalar kernels")
+        return compiler + " (" + version + ", " + triple + ") " + cflags
+                + (vectorKernels() ? ", AVX-512 kernels" : ", scalar kernels")
+                + (emulated() ? ", run under " + String.join(" ", emulator) + " (emulated timings)" : "")
                 + (cpuFeatures.isEmpty() ? "" : "; cpu " + String.join(" ", cpuFeatures));
     }
 }

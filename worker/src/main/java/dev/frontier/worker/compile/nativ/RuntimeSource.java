@@ -149,12 +149,15 @@ final class RuntimeSource {
                         }
             }
 
+            /* as EltwiseKernel.softmax (double exp rounded to float, one float reciprocal): bit-identical
+               to the JVM on any libm, where expf differs in the last place between x86 and ARM */
             static inline void fr_softmax(const float *in, float *out, int n) {
                 float m = in[0];
                 for (int i = 1; i < n; i++) m = in[i] > m ? in[i] : m;
                 double s = 0;
-                for (int i = 0; i < n; i++) { out[i] = __builtin_expf(in[i] - m); s += out[i]; }
-                for (int i = 0; i < n; i++) out[i] = (float) (out[i] / s);
+                for (int i = 0; i < n; i++) { out[i] = (float) __builtin_exp((double) (in[i] - m)); s += out[i]; }
+                float inv = (float) (1.0 / s);
+                for (int i = 0; i < n; i++) out[i] *= inv;
             }
 
             /* scalar twin of fr_linear_blk: weights [out][in] */

@@ -35,6 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NativeModelTest {
     static NativeToolchain tc;
 
+    /** Both builds of a host toolchain: the vector kernels (false) and -DFRONTIER_SCALAR (true). */
+    static final boolean[] BOTH = {false, true};
+
     @BeforeAll
     static void toolchain() {
         Optional<NativeToolchain> t = NativeToolchain.host();
@@ -43,6 +46,11 @@ class NativeModelTest {
     }
 
     static void check(Graph g, String what) {
+        check(tc, BOTH, g, what);
+    }
+
+    /** Runs 3 random inputs through each build ({@code scalars}: with -DFRONTIER_SCALAR or not) of the toolchain. */
+    static void check(NativeToolchain toolchain, boolean[] scalars, Graph g, String what) {
         Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
         int n = 3;
         int in = g.inputShape().size();
@@ -52,8 +60,8 @@ class NativeModelTest {
             x[i] = (float) r.nextGaussian();
         }
         ReferenceInterpreter ref = new ReferenceInterpreter(g);
-        for (boolean scalar : new boolean[] {false, true}) {
-            NativeBuild b = NativeBuild.cached(plan, tc, scalar);
+        for (boolean scalar : scalars) {
+            NativeBuild b = NativeBuild.cached(plan, toolchain, scalar);
             int out = plan.outputLayout().shape().size();
             float[] y = new NativeRunner(b).run(x, out, n);
             for (int k = 0; k < n; k++) {
@@ -144,6 +152,10 @@ class NativeModelTest {
 
     /** Int8 layers are bit-identical to the JVM executor's (vector and scalar C, VNNI and its twin). */
     static void checkExact(Graph g, String what) {
+        checkExact(tc, BOTH, g, what);
+    }
+
+    static void checkExact(NativeToolchain toolchain, boolean[] scalars, Graph g, String what) {
         Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
         int n = 3;
         int in = g.inputShape().size();
@@ -157,8 +169,8 @@ class NativeModelTest {
         try (Executor ex = new Executor(plan, 1, false)) {
             expected = ex.runBatch(x, n);
         }
-        for (boolean scalar : new boolean[] {false, true}) {
-            float[] y = new NativeRunner(NativeBuild.cached(plan, tc, scalar)).run(x, out, n);
+        for (boolean scalar : scalars) {
+            float[] y = new NativeRunner(NativeBuild.cached(plan, toolchain, scalar)).run(x, out, n);
             for (int i = 0; i < y.length; i++) {
                 assertThat(Float.floatToIntBits(y[i])).as(what + (scalar ? " scalar" : " vnni") + " [" + i + "] " + y[i]
                         + " vs " + expected[i]).isEqualTo(Float.floatToIntBits(expected[i]));
