@@ -6,8 +6,11 @@ import { h, replace, fmtPct, fmtMs, fmtBytes, fmtNum, stateBadge, summarizeConfi
 const STATES = ['QUEUED', 'BUILDING', 'BUILT', 'MEASURING', 'DONE', 'FAILED', 'CANCELLED'];
 const STATE_ORDER = Object.fromEntries(STATES.map((s, i) => [s, i]));
 
-export function measurementFor(trial, deviceId) {
-  return (trial.measurements || []).find((m) => m.deviceId === deviceId) || null;
+// The measurement of a trial on one device with one runtime (any runtime when none is given);
+// emulated timings (e.g. ARM under qemu) are never what a device does and are not plotted.
+export function measurementFor(trial, deviceId, runtime) {
+  return (trial.measurements || []).find((m) => m.deviceId === deviceId && !m.emulated
+    && (!runtime || (m.runtime || 'frontier-jvm') === runtime)) || null;
 }
 
 export function latencyOf(m) {
@@ -73,8 +76,10 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
       { key: 'validationAccuracy', label: 'Validation acc.', get: (t) => t.validationAccuracy, num: true },
       { key: 'accuracy', label: 'Test acc. (measured)', get: (t) => t.accuracy, num: true },
     ];
+    // one latency column per (device, runtime) the job measures on
     for (const d of devices) {
-      cols.push({ key: `lat:${d.id}`, label: devices.length > 1 ? `Latency on ${d.name}` : 'Latency', get: (t) => latencyOf(measurementFor(t, d.id)), num: true, device: d });
+      const label = devices.length > 1 ? `Latency${d.runtime ? ` ${d.runtime}` : ''}${new Set(devices.map((x) => x.id)).size > 1 ? ` on ${d.name}` : ''}` : 'Latency';
+      cols.push({ key: `lat:${d.id}:${d.runtime || ''}`, label, get: (t) => latencyOf(measurementFor(t, d.id, d.runtime)), num: true, device: d });
     }
     cols.push(
       { key: 'sizeBytes', label: 'Size', get: (t) => t.sizeBytes, num: true },
@@ -157,7 +162,7 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
         case 'artifact': return td(artifactLink(t));
         default:
           if (c.device) {
-            const m = measurementFor(t, c.device.id);
+            const m = measurementFor(t, c.device.id, c.device.runtime);
             const v = latencyOf(m);
             if (v === null) return td('–');
             return td(fmtMs(v), ' ', isEstimated(m)

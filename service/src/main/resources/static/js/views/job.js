@@ -72,7 +72,7 @@ export function render(root, { jobId }, ctx) {
     if (t.status === 'fulfilled') trials = t.value;
     drawJob();
     drawPlots(frontier, trials);
-    const devList = (job.deviceIds || []).map((id) => ({ id, name: devices.get(id) || shortId(id) }));
+    const devList = slots(frontier).map(({ deviceId, runtime }) => ({ id: deviceId, runtime, name: devices.get(deviceId) || shortId(deviceId) }));
     table.update(trials, devList);
     liveNote.textContent = TERMINAL_JOB_STATES.has(job.state) ? '' : 'live · updates every 2 s';
     // keep polling while the job can still change; one more round after it ends catches late writes
@@ -116,29 +116,41 @@ export function render(root, { jobId }, ctx) {
     ]));
   }
 
+  // The (device, runtime) pairs the job measures on, as the frontier lists them (the first steers the
+  // search); before the frontier has loaded, one per target device.
+  function slots(frontier) {
+    const listed = (frontier && frontier.devices) || [];
+    if (listed.length) return listed.map((d) => ({ deviceId: d.deviceId, runtime: d.runtime, steering: d.steering }));
+    return (job.deviceIds || []).map((id) => ({ deviceId: id, runtime: (job.runtimes || [])[0], steering: true }));
+  }
+
   function drawPlots(frontier, trials) {
-    const deviceIds = job.deviceIds || [];
-    const frontById = new Map(((frontier && frontier.devices) || []).map((d) => [d.deviceId, d]));
-    for (const id of deviceIds) {
-      const df = frontById.get(id) || { deviceId: id, points: [] };
+    const listed = (frontier && frontier.devices) || [];
+    const manyRuntimes = new Set(listed.map((d) => d.runtime)).size > 1;
+    for (const slot of slots(frontier)) {
+      const id = slot.deviceId;
+      const key = `${id}|${slot.runtime || ''}`;
+      const df = listed.find((d) => d.deviceId === id && d.runtime === slot.runtime) || { deviceId: id, runtime: slot.runtime, points: [] };
       const name = devices.get(id) || shortId(id);
-      let entry = plots.get(id);
+      let entry = plots.get(key);
       if (!entry) {
         const host = h('div', { class: 'plot-host' });
         const info = h('div', { class: 'plot-info' });
-        const headId = `plot-h-${id}`;
-        const section = h('section', { class: 'card plot-card', 'aria-labelledby': headId, 'data-device-id': id, 'data-testid': 'device-frontier' },
-          h('h2', { id: headId }, 'Frontier on ', h('span', { class: 'device-name' }, name)),
+        const headId = `plot-h-${id}-${slot.runtime || 'default'}`;
+        const section = h('section', { class: 'card plot-card', 'aria-labelledby': headId, 'data-device-id': id, 'data-runtime': slot.runtime || '', 'data-testid': 'device-frontier' },
+          h('h2', { id: headId }, 'Frontier on ', h('span', { class: 'device-name' }, name),
+            slot.runtime ? h('span', { class: 'runtime-name' }, ` · ${slot.runtime}`) : null,
+            manyRuntimes && slot.steering ? h('span', { class: 'tag', title: 'the search optimised for this runtime; the others are the same builds measured with their runtime' }, 'steers the search') : null),
           h('div', { class: 'plot-layout' }, host, info),
           legend());
         plotsSec.append(section);
         entry = { section, host, info, plot: null, sig: '' };
-        plots.set(id, entry);
+        plots.set(key, entry);
       }
       entry.section.querySelector('.device-name').textContent = name;
       const points = [];
       for (const t of trials) {
-        const m = measurementFor(t, id);
+        const m = measurementFor(t, id, slot.runtime);
         const lat = latencyOf(m);
         if (lat === null || !Number.isFinite(t.accuracy)) continue;
         // plotted by the validation accuracy the search selects by (the floors are on it too); test in the label
@@ -153,7 +165,7 @@ export function render(root, { jobId }, ctx) {
         }
       }
       const data = {
-        deviceName: name, points,
+        deviceName: slot.runtime ? `${name} (${slot.runtime})` : name, points,
         frontierIds: new Set((df.points || []).map((p) => p.trialId)),
         recommendedId: df.recommended ? df.recommended.trialId : null,
         latencyTargetMs: (frontier && frontier.latencyTargetMs) ?? job.latencyTargetMs,
@@ -170,10 +182,13 @@ export function render(root, { jobId }, ctx) {
 
   function drawInfo(info, df, nPoints, frontier) {
     const rec = df.recommended;
+    const hvKey = `${df.deviceId}|${df.runtime || ''}`;
     const history = df.hypervolumeHistory || df.hypervolumeOverTime; // not in the contract yet: drawn when present
-    if (Array.isArray(history)) hvHistory.set(df.deviceId, history.map((p, i) => ({ x: Number.isFinite(p.seq) ? p.seq : Date.parse(p.at || p.time) || i, y: p.hypervolume ?? p.value })));
-    const spark = sparkline(hvHistory.get(df.deviceId));
+    if (Array.isArray(history)) hvHistory.set(hvKey, history.map((p, i) => ({ x: Number.isFinite(p.seq) ? p.seq : Date.parse(p.at || p.time) || i, y: p.hypervolume ?? p.value })));
+    const spark = sparkline(hvHistory.get(hvKey));
     replace(info, dl([
+      ['Runtime', df.runtime ? h('span', { 'data-testid': 'runtime' }, df.runtime) : null],
+      ['Dense baseline', Number.isFinite(df.baselineLatencyMs) ? fmtMs(df.baselineLatencyMs) : null],
       ['Measured trials', h('span', { 'data-testid': 'measured-count' }, df.measured ?? nPoints)],
       ['On the frontier', (df.points || []).length],
       ['Hypervolume', Number.isFinite(df.hypervolume) ? h('span', { 'data-testid': 'hypervolume', title: 'share of the reference box dominated (0..1)' }, fmtNum(df.hypervolume, 3)) : null],

@@ -65,14 +65,17 @@ export function render(root, { trialId }, ctx) {
 
   function measurements(t) {
     const ms = t.measurements || [];
-    return h('section', { class: 'card', 'aria-labelledby': 'tr-meas' }, h('h2', { id: 'tr-meas' }, 'Latency per device'),
+    return h('section', { class: 'card', 'aria-labelledby': 'tr-meas' }, h('h2', { id: 'tr-meas' }, 'Latency per device and runtime'),
       ms.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-        h('thead', null, h('tr', null, ['Device', 'Median', 'p10', 'p90', 'Stdev', 'Repeat × number', 'Threads', 'Measured'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', null, h('tr', null, ['Device', 'Runtime', 'Median', 'p10', 'p90', 'Stdev', 'Repeat × number', 'Threads', 'Measured'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, ms.map((m) => {
           const x = m.metrics || {};
           return h('tr', null,
             h('td', { 'data-label': 'Device' }, devices.get(m.deviceId) || shortId(m.deviceId)),
-            h('td', { 'data-label': 'Median' }, fmtMs(latencyOf(m)), ' ', isEstimated(m) ? h('span', { class: 'tag tag-warn' }, 'estimated') : h('span', { class: 'tag' }, 'measured')),
+            h('td', { 'data-label': 'Runtime' }, m.runtime || 'frontier-jvm'),
+            h('td', { 'data-label': 'Median' }, fmtMs(latencyOf(m)), ' ', isEstimated(m) ? h('span', { class: 'tag tag-warn' }, 'estimated')
+              : m.emulated ? h('span', { class: 'tag tag-warn', title: 'timed under an emulator: not what the device does, kept off every frontier' }, 'emulated')
+                : h('span', { class: 'tag' }, 'measured')),
             h('td', { 'data-label': 'p10' }, fmtMs(x.p10Ms)), h('td', { 'data-label': 'p90' }, fmtMs(x.p90Ms)),
             h('td', { 'data-label': 'Stdev' }, fmtMs(x.stdevMs)),
             h('td', { 'data-label': 'Repeat × number' }, x.repeat != null ? `${x.repeat} × ${x.number ?? '?'}` : '–'),
@@ -85,7 +88,7 @@ export function render(root, { trialId }, ctx) {
   function perLayer(ms) {
     return h('details', null, h('summary', null, 'Per-layer latency'), ms.filter((m) => m.metrics && m.metrics.perLayerMs).map((m) =>
       h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
-        h('caption', null, devices.get(m.deviceId) || shortId(m.deviceId)),
+        h('caption', null, `${devices.get(m.deviceId) || shortId(m.deviceId)} · ${m.runtime || 'frontier-jvm'}`),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Layer'), h('th', { scope: 'col', class: 'num' }, 'Median'))),
         h('tbody', null, Object.entries(m.metrics.perLayerMs).map(([k, v]) => h('tr', null, h('td', null, k), h('td', { class: 'num' }, fmtMs(v)))))))));
   }

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.frontier.coordinator.api.DevicesApi;
 import dev.frontier.coordinator.api.model.Device;
+import dev.frontier.coordinator.api.model.DeviceHeartbeat;
 import dev.frontier.coordinator.api.model.DeviceRegistration;
 import dev.frontier.coordinator.system.ApiException;
 import dev.frontier.coordinator.system.Names;
@@ -39,7 +40,7 @@ class DeviceController implements DevicesApi {
     }
 
     @Override
-    public ResponseEntity<Device> heartbeatDevice(UUID deviceId) {
-        return ResponseEntity.ok(service.heartbeat(deviceId));
+    public ResponseEntity<Device> heartbeatDevice(UUID deviceId, DeviceHeartbeat body) {
+        return ResponseEntity.ok(service.heartbeat(deviceId, body));
     }
 }

@@ -12,7 +12,9 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.core.type.TypeReference;
 
 import dev.frontier.coordinator.api.model.Device;
+import dev.frontier.coordinator.api.model.DeviceHeartbeat;
 import dev.frontier.coordinator.api.model.DeviceRegistration;
+import dev.frontier.coordinator.api.model.DeviceRuntime;
 import dev.frontier.coordinator.api.model.DeviceStatus;
 import dev.frontier.coordinator.api.model.HardwareProfile;
 import dev.frontier.coordinator.system.ApiException;
@@ -34,11 +36,40 @@ public class DeviceService {
         this.jdbc = jdbc;
     }
 
+    private static final TypeReference<List<DeviceRuntime>> RUNTIMES = new TypeReference<>() {
+    };
+
     @Transactional
     public Device register(DeviceRegistration reg) {
         DeviceEntity d = new DeviceEntity(reg.getName().strip(), Json.write(reg.getLabels() == null ? Map.of() : reg.getLabels()),
-                Json.write(reg.getHardware()), Instant.now());
+                Json.write(reg.getHardware()), runtimesJson(reg.getRuntimes()), Instant.now());
         return toDto(devices.save(d));
+    }
+
+    /** Null for none declared; a runtime named twice is the caller's mistake. */
+    private static String runtimesJson(List<DeviceRuntime> runtimes) {
+        if (runtimes == null || runtimes.isEmpty()) return null;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < runtimes.size(); i++) {
+            if (!seen.add(runtimes.get(i).getName())) {
+                throw ApiException.badRequest("runtimes[" + i + "].name", "runtime " + runtimes.get(i).getName() + " is declared twice");
+            }
+        }
+        return Json.write(runtimes);
+    }
+
+    /** What the device declared (frontier-jvm when it declared nothing). */
+    public static List<DeviceRuntime> runtimes(String json) {
+        if (json == null || json.isBlank()) return List.of(new DeviceRuntime(Runtimes.JVM));
+        return Json.read(json, RUNTIMES);
+    }
+
+    /** The runtimes each of the devices offers, by name. */
+    @Transactional(readOnly = true)
+    public Map<UUID, List<DeviceRuntime>> runtimes(Collection<UUID> ids) {
+        Map<UUID, List<DeviceRuntime>> out = new java.util.LinkedHashMap<>();
+        for (DeviceEntity d : devices.findAllById(ids)) out.put(d.getId(), runtimes(d.getRuntimes()));
+        return out;
     }
 
     @Transactional(readOnly = true)
@@ -52,9 +83,17 @@ public class DeviceService {
     }
 
     @Transactional
-    public Device heartbeat(UUID id) {
+    public Device heartbeat(UUID id, DeviceHeartbeat body) {
         DeviceEntity d = find(id);
         d.heartbeat(Instant.now());
+        if (body != null && body.getRuntimes() != null && !body.getRuntimes().isEmpty()) {
+            // merged by name: several agents of one device (a Java agent, an ONNX Runtime client) each declare their own
+            runtimesJson(body.getRuntimes());
+            Map<String, DeviceRuntime> merged = new java.util.LinkedHashMap<>();
+            if (d.getRuntimes() != null) runtimes(d.getRuntimes()).forEach(r -> merged.put(r.getName(), r));
+            body.getRuntimes().forEach(r -> merged.put(r.getName(), r));
+            d.declareRuntimes(Json.write(List.copyOf(merged.values())));
+        }
         return toDto(d);
     }
 
@@ -87,6 +126,7 @@ public class DeviceService {
         return new Device(d.getId(), d.getName(), online(d) ? DeviceStatus.ONLINE : DeviceStatus.OFFLINE)
                 .labels(Json.read(d.getLabels(), LABELS))
                 .hardware(Json.read(d.getHardware(), HardwareProfile.class))
+                .runtimes(runtimes(d.getRuntimes()))
                 .lastHeartbeatAt(Times.utc(d.getLastHeartbeatAt()))
                 .createdAt(Times.utc(d.getCreatedAt()))
                 .queuedMeasurements(measurements(d.getId(), "QUEUED"))

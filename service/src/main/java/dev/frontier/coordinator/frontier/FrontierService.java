@@ -16,6 +16,7 @@ import dev.frontier.coordinator.api.model.Frontier;
 import dev.frontier.coordinator.api.model.FrontierPoint;
 import dev.frontier.coordinator.api.model.HypervolumePoint;
 import dev.frontier.coordinator.api.model.TrialStage;
+import dev.frontier.coordinator.device.Runtimes;
 import dev.frontier.coordinator.goal.Goal;
 import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.system.Times;
@@ -48,10 +49,17 @@ public class FrontierService {
      * trials at fidelityMax or beyond (polish) and the dense baseline count: a short fine-tune
      * under-states accuracy. A search trial that a finished polish trial re-ran is superseded by it.
      */
-    public record Target(UUID jobId, List<UUID> deviceIds, Goal goal, Double baselineTestAccuracy, double fidelityMax) {
+    public record Target(UUID jobId, List<UUID> deviceIds, Goal goal, Double baselineTestAccuracy, double fidelityMax,
+            List<Slot> slots) {
         public Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy,
                 double fidelityMax) {
-            this(jobId, deviceIds, new Goal(latencyTargetMs, maxAccuracyDrop, baselineAccuracy), baselineAccuracy, fidelityMax);
+            this(jobId, deviceIds, new Goal(latencyTargetMs, maxAccuracyDrop, baselineAccuracy), baselineAccuracy, fidelityMax,
+                    deviceIds.stream().map(d -> new Slot(d, Runtimes.JVM)).toList());
+        }
+
+        /** The runtime the search steers by: the job's first, the first slot's. */
+        public String steering() {
+            return slots.isEmpty() ? Runtimes.JVM : slots.get(0).runtime();
         }
 
         public Target(UUID jobId, List<UUID> deviceIds, double latencyTargetMs, double maxAccuracyDrop, Double baselineAccuracy) {
@@ -76,6 +84,10 @@ public class FrontierService {
         }
     }
 
+    /** One frontier: a target device and a runtime it measures with. */
+    public record Slot(UUID deviceId, String runtime) {
+    }
+
     /** Seqs of search trials re-run by a finished polish trial: those rows stay, but leave the frontier. */
     public static Set<Integer> superseded(List<TrialView> trials) {
         Set<Integer> out = new HashSet<>();
@@ -96,21 +108,35 @@ public class FrontierService {
                 .accuracyFloor(known ? goal.accuracyFloor() : null)
                 .usefulnessFloor(known ? goal.usefulnessFloor() : null);
         List<DeviceFrontier> devices = new ArrayList<>();
-        for (UUID device : target.deviceIds()) devices.add(device(target, device, trials));
+        String steering = target.steering();
+        for (Slot slot : target.slots()) {
+            // the views carry the steering runtime's latencies; every other runtime is a re-view of the same builds
+            List<TrialView> on = slot.runtime().equals(steering) ? trials
+                    : trials.stream().map(t -> t.onRuntime(slot.runtime())).toList();
+            devices.add(device(target, slot.deviceId(), slot.runtime(), on));
+        }
         return f.devices(devices);
     }
 
+    /** The frontier on the device with the runtime steering the search (the views' latencies). */
     public DeviceFrontier device(Target target, UUID device, List<TrialView> trials) {
+        return device(target, device, target.steering(), trials);
+    }
+
+    /** The frontier on the device with {@code runtime}, whose latencies the views carry. */
+    DeviceFrontier device(Target target, UUID device, String runtime, List<TrialView> trials) {
         List<TrialView> all = trials.stream()
                 .filter(t -> t.selectionAccuracy() != null && t.latencyMs().containsKey(device)).toList();
         List<TrialView> measured = candidates(target, device, trials);
         List<double[]> points = measured.stream().map(t -> objectives(t, device, 1, 1, 1)).toList();
-        List<FrontierPoint> front = Pareto.nonDominated(points).stream().map(i -> point(measured.get(i), device, target))
+        List<FrontierPoint> front = Pareto.nonDominated(points).stream().map(i -> point(measured.get(i), device, runtime, target))
                 .sorted(Comparator.comparingDouble(FrontierPoint::getLatencyMs)).toList();
 
-        DeviceFrontier df = new DeviceFrontier().deviceId(device).measured(all.size()).points(front);
+        DeviceFrontier df = new DeviceFrontier().deviceId(device).runtime(runtime).steering(runtime.equals(target.steering()))
+                .measured(all.size()).points(front)
+                .baselineLatencyMs(trials.stream().filter(t -> t.seq() == 0).findFirst().map(t -> t.latencyMs().get(device)).orElse(null));
         Recommendation r = recommend(target, device, measured);
-        df.recommended(r.trial() == null ? null : point(r.trial(), device, target))
+        df.recommended(r.trial() == null ? null : point(r.trial(), device, runtime, target))
                 .bestEffort(r.trial() != null && r.bestEffort())
                 .noUsefulTrial(r.trial() == null && !measured.isEmpty());
         List<HypervolumePoint> history = hypervolumeHistory(target, device, trials, measured);
@@ -192,8 +218,9 @@ public class FrontierService {
         return new double[] {error, t.latencyMs().get(device) / latScale, size / sizeScale};
     }
 
-    private static FrontierPoint point(TrialView t, UUID device, Target target) {
+    private static FrontierPoint point(TrialView t, UUID device, String runtime, Target target) {
         return new FrontierPoint().trialId(t.id()).seq(t.seq()).deviceId(device).accuracy(t.accuracy())
+                .runtime(runtime)
                 .validationAccuracy(t.validationAccuracy())
                 .latencyMs(t.latencyMs().get(device)).sizeBytes(t.sizeBytes()).fidelity(t.fidelity())
                 .fullFidelity(target.fullFidelity(t)).stage(t.polish() ? TrialStage.POLISH : TrialStage.SEARCH)

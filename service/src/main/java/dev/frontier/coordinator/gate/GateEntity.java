@@ -17,6 +17,8 @@ class GateEntity {
     private UUID modelId;
     private String modelName;
     private UUID deviceId;
+    /** the runtime judged: the job's first */
+    private String runtime = "frontier-jvm";
     private double latencyTargetMs;
     private double maxAccuracyDrop;
     private boolean regression;
@@ -69,6 +71,11 @@ class GateEntity {
     UUID getModelId() { return modelId; }
     String getModelName() { return modelName; }
     UUID getDeviceId() { return deviceId; }
+    String getRuntime() { return runtime; }
+
+    void judge(String runtime) {
+        this.runtime = runtime;
+    }
     double getLatencyTargetMs() { return latencyTargetMs; }
     double getMaxAccuracyDrop() { return maxAccuracyDrop; }
     boolean isRegression() { return regression; }

@@ -71,13 +71,15 @@ public class GateService {
         }
         JobRequest job = new JobRequest().modelId(req.getModelId()).deviceIds(List.of(device.getId()))
                 .latencyTargetMs(req.getLatencyTargetMs()).maxAccuracyDrop(drop).budget(budget)
-                .strategy(req.getStrategy()).fidelity(req.getFidelity()).seed(req.getSeed());
+                .strategy(req.getStrategy()).fidelity(req.getFidelity()).seed(req.getSeed())
+                .runtimes(req.getRuntime() == null ? null : List.of(req.getRuntime()));
         Job created = jobs.create(job);
         GateRegression r = req.getRegression() == null ? new GateRegression() : req.getRegression();
         GateEntity g = new GateEntity(created.getId(), req.getModelId(), modelName, device.getId(),
                 req.getLatencyTargetMs(), drop, r.getEnabled() == null || r.getEnabled(),
                 r.getAccuracyTolerance() == null ? 0.5 : r.getAccuracyTolerance(),
                 r.getLatencyTolerance() == null ? 0.1 : r.getLatencyTolerance());
+        g.judge(created.getRuntimes().get(0));
         return toDto(gates.save(g), created, null);
     }
 
@@ -105,13 +107,13 @@ public class GateService {
     }
 
     private GateVerdicts.Input input(GateEntity g, Job job, Frontier frontier) {
-        DeviceFrontier df = deviceFrontier(frontier, g.getDeviceId());
+        DeviceFrontier df = deviceFrontier(frontier, g.getDeviceId(), g.getRuntime());
         FrontierPoint rec = df == null ? null : df.getRecommended();
         GateVerdicts.Chosen chosen = rec == null ? null
                 : new GateVerdicts.Chosen(rec.getTrialId(), rec.getSeq(), rec.getAccuracy(),
                         rec.getValidationAccuracy() != null ? rec.getValidationAccuracy() : rec.getAccuracy(), rec.getLatencyMs());
         GateVerdicts.Previous previous = g.isRegression()
-                ? gates.lastPass(g.getModelName(), g.getDeviceId(), g.getId())
+                ? gates.lastPass(g.getModelName(), g.getDeviceId(), g.getRuntime(), g.getId())
                         .filter(p -> p.getChosenAccuracy() != null && p.getChosenLatencyMs() != null)
                         .map(p -> new GateVerdicts.Previous(p.getId(), p.getChosenAccuracy(), p.getChosenLatencyMs()))
                         .orElse(null)
@@ -125,11 +127,12 @@ public class GateService {
                 goal, chosen, g.isRegression(), previous, g.getAccuracyTolerance(), g.getLatencyTolerance());
     }
 
-    private static DeviceFrontier deviceFrontier(Frontier f, UUID device) {
+    private static DeviceFrontier deviceFrontier(Frontier f, UUID device, String runtime) {
         if (f == null || f.getDevices() == null) {
             return null;
         }
-        return f.getDevices().stream().filter(d -> device.equals(d.getDeviceId())).findFirst().orElse(null);
+        return f.getDevices().stream().filter(d -> device.equals(d.getDeviceId()) && runtime.equals(d.getRuntime()))
+                .findFirst().orElse(null);
     }
 
     private Device resolveDevice(String nameOrId) {
@@ -146,6 +149,7 @@ public class GateService {
     private Gate toDto(GateEntity g, Job job, Frontier frontier) {
         Gate dto = new Gate().id(g.getId()).jobId(g.getJobId()).jobState(job.getState()).modelId(g.getModelId())
                 .modelName(g.getModelName()).deviceId(g.getDeviceId()).deviceName(deviceName(g.getDeviceId()))
+                .runtime(g.getRuntime())
                 .latencyTargetMs(g.getLatencyTargetMs()).maxAccuracyDrop(g.getMaxAccuracyDrop())
                 .comparedToGateId(g.getComparedGateId())
                 .createdAt(g.getCreatedAt().atOffset(ZoneOffset.UTC))
@@ -163,7 +167,7 @@ public class GateService {
         }
         if (frontier != null) {
             dto.setBaselineAccuracy(frontier.getBaselineAccuracy());
-            DeviceFrontier df = deviceFrontier(frontier, g.getDeviceId());
+            DeviceFrontier df = deviceFrontier(frontier, g.getDeviceId(), g.getRuntime());
             if (df != null) {
                 dto.setFrontier(df.getPoints());
                 dto.setChosen(df.getRecommended());
@@ -174,7 +178,7 @@ public class GateService {
     }
 
     private Double baselineLatency(GateEntity g) {
-        return trials.views(g.getJobId()).stream().filter(t -> t.seq() == 0).findFirst()
+        return trials.views(g.getJobId(), g.getRuntime()).stream().filter(t -> t.seq() == 0).findFirst()
                 .map(TrialView::latencyMs).map(m -> m.get(g.getDeviceId())).orElse(null);
     }
 

@@ -55,6 +55,8 @@ class JobEntity {
     private boolean inheritWeights = true;
     private Double usefulnessDrop;
     private String purpose = "SEARCH";
+    /** comma-separated runtime names; the first steers the search */
+    private String runtimes = "frontier-jvm";
     @Column(columnDefinition = "text")
     private String error;
     private Instant createdAt;
@@ -116,6 +118,10 @@ class JobEntity {
         this.polishTop = polishTop;
     }
 
+    void runtimes(String csv) {
+        this.runtimes = csv;
+    }
+
     void purpose(String purpose) {
         this.purpose = purpose;
     }
@@ -170,6 +176,7 @@ class JobEntity {
     boolean isInheritWeights() { return inheritWeights; }
     Double getUsefulnessDrop() { return usefulnessDrop; }
     String getPurpose() { return purpose; }
+    String getRuntimes() { return runtimes; }
     String getError() { return error; }
     Instant getCreatedAt() { return createdAt; }
     Instant getStartedAt() { return startedAt; }

@@ -36,7 +36,9 @@ import dev.frontier.coordinator.api.model.StopReason;
 import dev.frontier.coordinator.api.model.Strategy;
 import dev.frontier.coordinator.search.SearchSpaces;
 import dev.frontier.coordinator.search.Strategies;
+import dev.frontier.coordinator.api.model.DeviceRuntime;
 import dev.frontier.coordinator.device.DeviceService;
+import dev.frontier.coordinator.device.Runtimes;
 import dev.frontier.coordinator.frontier.FrontierService;
 import dev.frontier.coordinator.lease.TaskService;
 import dev.frontier.coordinator.model.ModelService;
@@ -81,6 +83,7 @@ public class JobService {
             UUID d = req.getDeviceIds().get(i);
             if (d == null || !devices.exists(d)) throw ApiException.unprocessable("deviceIds[" + i + "]", "device " + d + " does not exist");
         }
+        List<String> runtimes = runtimes(req.getRuntimes(), devices.runtimes(deviceIds));
         Fidelity fidelity = req.getFidelity() == null ? new Fidelity() : req.getFidelity();
         double fMin = fidelity.getMin() == null ? 0.25 : fidelity.getMin();
         double fMax = fidelity.getMax() == null ? Math.max(1.0, fMin) : fidelity.getMax();
@@ -117,12 +120,44 @@ public class JobService {
                 recovery.getInheritWeights() == null || recovery.getInheritWeights(), req.getUsefulnessDrop());
         job.polish(fFinal, fidelity.getPolishTop() == null ? DEFAULT_POLISH_TOP : fidelity.getPolishTop());
         if (req.getPurpose() != null) job.purpose(req.getPurpose().getValue());
+        job.runtimes(Runtimes.join(runtimes));
         if (model.profiled()) {
             job.moveTo(JobState.RUNNING);
         } else {
             tasks.ensureProfile(model.id());
         }
         return toDto(jobs.save(job), false);
+    }
+
+    /**
+     * The job's runtimes: those asked for, each offered by some target device, or by default every
+     * runtime a target device offers, in the default order (the first steers the search).
+     */
+    static List<String> runtimes(List<String> asked, Map<UUID, List<DeviceRuntime>> offered) {
+        Set<String> all = offered.values().stream().flatMap(List::stream).map(DeviceRuntime::getName)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (asked == null || asked.isEmpty()) return Runtimes.inDefaultOrder(all);
+        for (int i = 0; i < asked.size(); i++) {
+            if (!all.contains(asked.get(i))) {
+                throw ApiException.unprocessable("runtimes[" + i + "]", "no target device offers runtime " + asked.get(i)
+                        + " (they offer " + Runtimes.inDefaultOrder(all) + ")");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(asked));
+    }
+
+    /** The trials with latencies on the runtime that steers the job's search (all runtimes kept aside). */
+    List<TrialView> views(JobEntity job) {
+        return trials.views(job.getId(), steering(job));
+    }
+
+    static String steering(JobEntity job) {
+        return Runtimes.parse(job.getRuntimes()).get(0);
+    }
+
+    @Transactional(readOnly = true)
+    public String steeringRuntime(UUID jobId) {
+        return steering(find(jobId));
     }
 
     @Transactional(readOnly = true)
@@ -156,7 +191,7 @@ public class JobService {
     @Transactional(readOnly = true)
     public Frontier frontier(UUID id) {
         JobEntity job = find(id);
-        List<TrialView> views = trials.views(id);
+        List<TrialView> views = views(job);
         return frontiers.frontier(target(job, views), views);
     }
 
@@ -177,7 +212,20 @@ public class JobService {
         Double selection = base.map(TrialView::selectionAccuracy).orElse(profiled);
         Double test = base.map(TrialView::accuracy).orElse(profiled);
         return new FrontierService.Target(job.getId(), List.copyOf(job.getDeviceIds()), goal(job, selection), test,
-                job.getFidelityMax());
+                job.getFidelityMax(), slots(job));
+    }
+
+    /** The (device, runtime) pairs the job measures on: each job runtime on each target device offering it. */
+    List<FrontierService.Slot> slots(JobEntity job) {
+        Map<UUID, List<DeviceRuntime>> offered = devices.runtimes(job.getDeviceIds());
+        List<FrontierService.Slot> out = new ArrayList<>();
+        for (UUID device : job.getDeviceIds()) {
+            Set<String> names = offered.getOrDefault(device, List.of()).stream().map(DeviceRuntime::getName).collect(Collectors.toSet());
+            for (String r : Runtimes.parse(job.getRuntimes())) {
+                if (names.contains(r)) out.add(new FrontierService.Slot(device, r));
+            }
+        }
+        return out;
     }
 
     /** The job's one goal ({@link Goal}) with the given validation baseline. */
@@ -223,6 +271,7 @@ public class JobService {
                 .usefulnessDrop(j.getUsefulnessDrop() != null ? j.getUsefulnessDrop()
                         : Goal.defaultUsefulnessDrop(j.getMaxAccuracyDrop()))
                 .purpose(JobPurpose.fromValue(j.getPurpose()))
+                .runtimes(Runtimes.parse(j.getRuntimes()))
                 .error(j.getError())
                 .createdAt(Times.utc(j.getCreatedAt()))
                 .finishedAt(Times.utc(j.getFinishedAt()));
@@ -244,12 +293,13 @@ public class JobService {
                 .stage(j.isPolishStarted() ? JobProgress.StageEnum.POLISH : JobProgress.StageEnum.SEARCH);
         if (!j.getState().isFinal()) p.waitingForDevices(devices.offline(j.getDeviceIds()));
         if (detailed && done > 0) {
-            List<TrialView> views = trials.views(j.getId());
+            List<TrialView> views = views(j);
             FrontierService.Target target = target(j, views);
             p.baselineAccuracy(target.baselineTestAccuracy());
             boolean bestEffort = false;
             boolean noUseful = false;
             DeviceFrontier first = null;
+            // progress follows the runtime the search steers by
             for (UUID device : j.getDeviceIds()) {
                 DeviceFrontier df = frontiers.device(target, device, views);
                 if (first == null) first = df;

@@ -75,7 +75,7 @@ public class SearchStepper {
         if (job.getStopReason() == null && job.wallTimeOver(Instant.now())) job.stop(WALL_TIME);
         List<TrialView> views = null;
         if (job.getStopReason() == null && job.getPatience() > 0) {
-            views = trials.views(jobId);
+            views = jobService.views(job);
             if (stalled(job, views)) job.stop(PATIENCE);
         }
         // out of time or out of patience: drop what has not started. A spent budget (every trial
@@ -98,7 +98,7 @@ public class SearchStepper {
         if (inFlight == 0 && job.getStopReason() != null) {
             if (job.wantsPolish() && !job.isPolishStarted()) {
                 job.startPolish();
-                int polished = polish(job, views != null ? views : trials.views(jobId));
+                int polished = polish(job, views != null ? views : jobService.views(job));
                 if (polished > 0) return polished;
             }
             job.moveTo(JobState.COMPLETED);
@@ -185,7 +185,7 @@ public class SearchStepper {
             n--;
         }
         if (n > 0) {
-            List<TrialView> views = known != null ? known : trials.views(job.getId());
+            List<TrialView> views = known != null ? known : jobService.views(job);
             Map<String, Object> profile = models.info(job.getModelId()).map(ModelService.ModelInfo::profile).orElse(null);
             FrontierService.Target target = jobService.target(job, views);
             dev.frontier.coordinator.search.SearchSpace space = SearchSpaces.fromProfile(profile,
@@ -253,7 +253,7 @@ public class SearchStepper {
         List<TrialResult> out = new ArrayList<>();
         for (JobEntity earlier : jobs.earlierOnModel(job.getModelId(), job.getId(), job.getCreatedAt(), PageRequest.of(0, WARM_JOBS))) {
             if (!earlier.getDeviceIds().containsAll(devices)) continue;
-            for (TrialResult r : results(trials.views(earlier.getId()), devices)) {
+            for (TrialResult r : results(trials.views(earlier.getId(), JobService.steering(job)), devices)) {
                 if (r.failed() || r.latencyMs().size() < devices.size()) continue;
                 out.add(new TrialResult(-1 - out.size(), r.config(), r.fidelity(), false, r.accuracy(), r.sizeBytes(),
                         r.latencyMs(), r.perLayerMs()));

@@ -12,6 +12,10 @@ import org.springframework.stereotype.Component;
 import dev.frontier.coordinator.api.model.SearchSpace;
 import dev.frontier.coordinator.artifact.ArtifactStore;
 import dev.frontier.coordinator.search.SearchSpaces;
+import dev.frontier.coordinator.api.model.DeviceRuntime;
+import dev.frontier.coordinator.device.DeviceService;
+import dev.frontier.coordinator.device.Runtimes;
+import dev.frontier.coordinator.lease.MeasureSlot;
 import dev.frontier.coordinator.lease.TaskEvents;
 import dev.frontier.coordinator.lease.TaskKind;
 import dev.frontier.coordinator.lease.TaskRecord;
@@ -35,11 +39,14 @@ class Workflow implements TaskEvents {
     private final TaskService tasks;
     private final ModelService models;
     private final ArtifactStore artifacts;
+    private final DeviceService deviceService;
     // a job's target devices never change: every BUILD/MEASURE report needs them, so keep them
     private final Map<UUID, List<UUID>> jobDevices = new ConcurrentHashMap<>();
 
-    Workflow(JobRepository jobs, TrialService trials, TaskService tasks, ModelService models, ArtifactStore artifacts) {
+    Workflow(JobRepository jobs, TrialService trials, TaskService tasks, ModelService models, ArtifactStore artifacts,
+            DeviceService deviceService) {
         this.jobs = jobs;
+        this.deviceService = deviceService;
         this.trials = trials;
         this.tasks = tasks;
         this.models = models;
@@ -76,8 +83,11 @@ class Workflow implements TaskEvents {
                 Double size = Json.number(result, "sizeBytes");
                 if (size != null && size < 0) throw ApiException.unprocessable("result.sizeBytes", "sizeBytes must be >= 0");
                 if (artifactSha256 == null) throw ApiException.unprocessable("artifactSha256", "a BUILD result needs the uploaded artifact's sha256");
-                if (!artifacts.exists(artifactSha256)) {
-                    throw ApiException.unprocessable("artifactSha256", "artifact " + artifactSha256 + " was not uploaded");
+                for (Map.Entry<String, String> a : RuntimeArtifacts.of(result, artifactSha256).entrySet()) {
+                    if (!artifacts.exists(a.getValue())) {
+                        String field = a.getValue().equals(artifactSha256) ? "artifactSha256" : "result.runtimeArtifacts." + a.getKey();
+                        throw ApiException.unprocessable(field, "artifact " + a.getValue() + " (" + a.getKey() + ") was not uploaded");
+                    }
                 }
             }
             case MEASURE -> {
@@ -105,14 +115,50 @@ class Workflow implements TaskEvents {
             }
             case BUILD -> {
                 if (!trials.built(task.trialId(), result, artifactSha256)) return; // cancelled meanwhile: keep nothing
-                tasks.enqueueMeasures(task.jobId(), task.trialId(), devices(task.jobId()));
+                List<MeasureSlot> slots = measureSlots(task.jobId(), RuntimeArtifacts.of(result, artifactSha256));
+                if (slots.isEmpty()) {
+                    trials.fail(task.trialId(), "the build produced no artifact for any of the job's runtimes "
+                            + Runtimes.parse(job(task.jobId()).getRuntimes()), "NO_RUNTIME_ARTIFACT");
+                    return;
+                }
+                trials.expectMeasures(task.trialId(), slots.size());
+                tasks.enqueueMeasures(task.jobId(), task.trialId(), slots);
             }
             case MEASURE -> {
                 if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing
-                long measured = trials.measured(task.trialId(), task.deviceId(), result);
-                if (measured >= devices(task.jobId()).size()) trials.finish(task.trialId(), TrialState.DONE);
+                boolean emulated = Boolean.TRUE.equals(result.get("emulated")) || declaredEmulated(task.deviceId(), task.runtime());
+                if (trials.measured(task.trialId(), task.deviceId(), task.runtime(), emulated, result, devices(task.jobId()).size())) {
+                    trials.finish(task.trialId(), TrialState.DONE);
+                }
             }
         }
+    }
+
+    /**
+     * One measurement per job runtime on each target device offering it, of the artifact the build
+     * made for that runtime (a runtime without one is skipped).
+     */
+    private List<MeasureSlot> measureSlots(UUID jobId, Map<String, String> artifactsByRuntime) {
+        JobEntity job = job(jobId);
+        Map<UUID, List<DeviceRuntime>> offered = deviceService.runtimes(job.getDeviceIds());
+        List<MeasureSlot> slots = new java.util.ArrayList<>();
+        for (UUID device : devices(jobId)) {
+            for (String runtime : Runtimes.parse(job.getRuntimes())) {
+                boolean offers = offered.getOrDefault(device, List.of()).stream().anyMatch(r -> r.getName().equals(runtime));
+                String sha = artifactsByRuntime.get(runtime);
+                if (offers && sha != null) slots.add(new MeasureSlot(device, runtime, sha));
+            }
+        }
+        return slots;
+    }
+
+    private boolean declaredEmulated(UUID device, String runtime) {
+        return deviceService.runtimes(List.of(device)).getOrDefault(device, List.of()).stream()
+                .anyMatch(r -> r.getName().equals(runtime) && Boolean.TRUE.equals(r.getEmulated()));
+    }
+
+    private JobEntity job(UUID jobId) {
+        return jobs.findById(jobId).orElseThrow();
     }
 
     private List<UUID> devices(UUID jobId) {
@@ -135,6 +181,13 @@ class Workflow implements TaskEvents {
         if (task.kind() == TaskKind.PROFILE) {
             for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) {
                 job.fail("profiling the model failed: " + reason);
+            }
+            return;
+        }
+        // a runtime other than the one steering the search failing for good costs that runtime's point only
+        if (task.kind() == TaskKind.MEASURE && !task.runtime().equals(JobService.steering(job(task.jobId())))) {
+            if (!trials.state(task.trialId()).isFinal() && trials.dropExpectedMeasure(task.trialId())) {
+                trials.finish(task.trialId(), TrialState.DONE);
             }
             return;
         }

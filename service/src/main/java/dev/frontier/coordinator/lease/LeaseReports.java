@@ -23,7 +23,7 @@ class LeaseReports {
     private static final String LOCK = """
             SELECT l.id, l.worker_id, l.state, l.expires_at, l.result, l.artifact_sha256,
                    t.id AS task_id, t.kind, t.state AS task_state, t.job_id, t.trial_id, t.model_id, t.device_id,
-                   t.attempts
+                   t.attempts, t.runtime
             FROM lease l JOIN task t ON t.id = l.task_id
             WHERE l.id = ?
             FOR UPDATE OF l
@@ -107,7 +107,8 @@ class LeaseReports {
     private static LockedLease row(ResultSet rs, int i) throws SQLException {
         TaskRecord task = new TaskRecord(rs.getLong("task_id"), TaskKind.valueOf(rs.getString("kind")),
                 rs.getObject("job_id", UUID.class), rs.getObject("trial_id", UUID.class), rs.getObject("model_id", UUID.class),
-                rs.getObject("device_id", UUID.class), rs.getInt("attempts"));
+                rs.getObject("device_id", UUID.class), rs.getInt("attempts"),
+                "MEASURE".equals(rs.getString("kind")) ? java.util.Objects.requireNonNullElse(rs.getString("runtime"), "frontier-jvm") : null);
         return new LockedLease(rs.getObject("id", UUID.class), rs.getObject("worker_id", UUID.class),
                 LeaseState.valueOf(rs.getString("state")), rs.getTimestamp("expires_at").toInstant(), rs.getString("result"),
                 rs.getString("artifact_sha256"), task, TaskState.valueOf(rs.getString("task_state")));

@@ -64,7 +64,7 @@ public class LeaseService {
             int want = max - granted.size();
             if (want <= 0) break;
             List<UUID> trialIds = new ArrayList<>();
-            for (TaskQueue.Claimed c : queue.claim(kind, worker.deviceId(), worker.id(), want, expiresAt)) {
+            for (TaskQueue.Claimed c : queue.claim(kind, worker.deviceId(), worker.runtimes(), worker.id(), want, expiresAt)) {
                 if (c.trialId() != null) trialIds.add(c.trialId());
                 granted.add(toDto(c));
             }
@@ -220,7 +220,8 @@ public class LeaseService {
                 .trialId(c.trialId()).jobId(c.jobId()).modelId(c.modelId()).modelSha256(c.modelSha256())
                 .config(c.kind() == TaskKind.PROFILE ? null : Json.readMap(c.config()))
                 .fidelity(c.fidelity()).deviceId(c.deviceId()).attempt(c.attempt())
-                .artifactSha256(c.kind() == TaskKind.MEASURE ? c.artifactSha256() : null);
+                .artifactSha256(c.kind() == TaskKind.MEASURE ? c.artifactSha256() : null)
+                .runtime(c.kind() == TaskKind.MEASURE ? c.runtime() : null);
         if (c.kind() == TaskKind.BUILD && c.build() != null) {
             TaskQueue.Build b = c.build();
             if (b.validationFraction() != null) l.validation(new ValidationSplit(b.validationFraction()).seed(b.validationSeed()));

@@ -27,6 +27,9 @@ class TaskEntity {
     private UUID trialId;
     private UUID modelId;
     private UUID deviceId;
+    /** MEASURE: the runtime to time with (null: frontier-jvm); written by the bulk insert only */
+    @Column(insertable = false, updatable = false)
+    private String runtime;
     private int attempts;
     private int maxAttempts;
     private UUID leaseId;
@@ -74,7 +77,8 @@ class TaskEntity {
     }
 
     TaskRecord record() {
-        return new TaskRecord(id, kind, jobId, trialId, modelId, deviceId, attempts);
+        return new TaskRecord(id, kind, jobId, trialId, modelId, deviceId, attempts,
+                kind == TaskKind.MEASURE ? (runtime == null ? "frontier-jvm" : runtime) : null);
     }
 
     Long getId() { return id; }

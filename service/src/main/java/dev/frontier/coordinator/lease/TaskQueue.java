@@ -30,14 +30,15 @@ class TaskQueue {
                     worker_id = ?, lease_expires_at = ?, updated_at = now()
                 FROM picked WHERE t.id = picked.id
                 RETURNING t.id, t.kind, t.job_id, t.trial_id, t.model_id, t.device_id, t.attempts,
-                          t.lease_id, t.lease_expires_at
+                          t.lease_id, t.lease_expires_at, t.runtime, t.artifact_sha256
             ), recorded AS (
                 INSERT INTO lease (id, task_id, worker_id, state, attempt, expires_at, created_at)
                 SELECT lease_id, id, ?, 'ACTIVE', attempts, lease_expires_at, now() FROM claimed
             )
             SELECT c.id, c.kind, c.job_id, c.trial_id, c.device_id, c.attempts, c.lease_id, c.lease_expires_at,
                    m.id AS model_id, m.sha256 AS model_sha, m.dataset_name, d.kind AS dataset_kind, d.sha256 AS dataset_sha,
-                   tr.config, tr.fidelity, tr.artifact_sha256,
+                   tr.config, tr.fidelity, COALESCE(c.artifact_sha256, tr.artifact_sha256) AS artifact_sha256,
+                   COALESCE(c.runtime, 'frontier-jvm') AS runtime,
                    j.validation_fraction, j.validation_seed, j.bn_recalibration, j.distillation,
                    tr.polish, tr.inherited_from, tr.inherit_sha256, tr.inherit_fidelity
             FROM claimed c
@@ -54,6 +55,8 @@ class TaskQueue {
     // measurements are exclusive per device: nothing is handed out while one is running there
     private static final String ON_DEVICE = "device_id = ? AND NOT EXISTS (SELECT 1 FROM task x "
             + "WHERE x.state = 'LEASED' AND x.kind = 'MEASURE' AND x.device_id = ?)";
+    // a worker that measures with some runtimes only (e.g. an ONNX Runtime client beside a Java agent)
+    private static final String ON_DEVICE_WITH = ON_DEVICE + " AND COALESCE(runtime, 'frontier-jvm') = ANY (?)";
 
     private final JdbcTemplate jdbc;
     private final EntityManager entities;
@@ -65,7 +68,7 @@ class TaskQueue {
 
     record Claimed(long taskId, TaskKind kind, UUID jobId, UUID trialId, UUID deviceId, int attempt, UUID leaseId,
             Instant expiresAt, UUID modelId, String modelSha256, String datasetName, String datasetKind,
-            String datasetSha256, String config, Double fidelity, String artifactSha256, Build build) {
+            String datasetSha256, String config, Double fidelity, String artifactSha256, Build build, String runtime) {
     }
 
     /**
@@ -77,14 +80,46 @@ class TaskQueue {
             Integer inheritSeq, String inheritSha256, double inheritFidelity) {
     }
 
-    List<Claimed> claim(TaskKind kind, UUID deviceId, UUID workerId, int max, Instant expiresAt) {
+    /** {@code runtimes}: for MEASURE, the runtimes the worker measures with (null: any). */
+    List<Claimed> claim(TaskKind kind, UUID deviceId, List<String> runtimes, UUID workerId, int max, Instant expiresAt) {
         Timestamp expires = Timestamp.from(expiresAt);
         if (kind == TaskKind.MEASURE) {
             // serialise measurement claims per device so two agents of one device cannot both start one
             jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtext(?))::text", String.class, "measure:" + deviceId);
+            if (runtimes != null) {
+                return jdbc.query(con -> {
+                    var ps = con.prepareStatement(CLAIM.formatted(ON_DEVICE_WITH, 1));
+                    ps.setString(1, kind.name());
+                    ps.setObject(2, deviceId);
+                    ps.setObject(3, deviceId);
+                    ps.setArray(4, con.createArrayOf("varchar", runtimes.toArray()));
+                    ps.setObject(5, workerId);
+                    ps.setTimestamp(6, expires);
+                    ps.setObject(7, workerId);
+                    return ps;
+                }, this::row);
+            }
             return jdbc.query(CLAIM.formatted(ON_DEVICE, 1), this::row, kind.name(), deviceId, deviceId, workerId, expires, workerId);
         }
         return jdbc.query(CLAIM.formatted(ANY_DEVICE, Math.max(1, max)), this::row, kind.name(), workerId, expires, workerId);
+    }
+
+    /** Queues one MEASURE task per slot for one trial, in one statement. */
+    void enqueueMeasures(UUID jobId, UUID trialId, List<MeasureSlot> slots, int maxAttempts) {
+        entities.flush();
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("INSERT INTO task (kind, state, job_id, trial_id, device_id, runtime, artifact_sha256, attempts, max_attempts, "
+                + "created_at, updated_at) SELECT 'MEASURE', 'QUEUED', ?, ?, x.device_id, x.runtime, x.sha, 0, ?, ?, ? "
+                + "FROM unnest(?, ?, ?) AS x(device_id, runtime, sha)", ps -> {
+                    ps.setObject(1, jobId);
+                    ps.setObject(2, trialId);
+                    ps.setInt(3, maxAttempts);
+                    ps.setTimestamp(4, now);
+                    ps.setTimestamp(5, now);
+                    ps.setArray(6, ps.getConnection().createArrayOf("uuid", slots.stream().map(MeasureSlot::deviceId).toArray()));
+                    ps.setArray(7, ps.getConnection().createArrayOf("varchar", slots.stream().map(MeasureSlot::runtime).toArray()));
+                    ps.setArray(8, ps.getConnection().createArrayOf("varchar", slots.stream().map(MeasureSlot::artifactSha256).toArray()));
+                });
     }
 
     /** Queues tasks of one kind for one job in one statement: the i-th task is for trialIds[i] on deviceIds[i] (null: any). */
@@ -119,6 +154,6 @@ class TaskQueue {
                 rs.getObject("lease_id", UUID.class), rs.getTimestamp("lease_expires_at").toInstant(),
                 rs.getObject("model_id", UUID.class), rs.getString("model_sha"), rs.getString("dataset_name"),
                 rs.getString("dataset_kind"), rs.getString("dataset_sha"), rs.getString("config"),
-                hasFidelity ? fidelity : null, rs.getString("artifact_sha256"), build);
+                hasFidelity ? fidelity : null, rs.getString("artifact_sha256"), build, rs.getString("runtime"));
     }
 }

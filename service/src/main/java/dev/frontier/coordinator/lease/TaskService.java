@@ -44,10 +44,10 @@ public class TaskService {
     }
 
     @Transactional
-    public void enqueueMeasures(UUID jobId, UUID trialId, Collection<UUID> deviceIds) {
-        if (deviceIds.isEmpty()) return;
-        queue.enqueue(TaskKind.MEASURE, jobId, Collections.nCopies(deviceIds.size(), trialId), List.copyOf(deviceIds), maxAttempts);
-        deviceIds.forEach(d -> signal.wakeAfterCommit(TaskSignal.key(d)));
+    public void enqueueMeasures(UUID jobId, UUID trialId, List<MeasureSlot> slots) {
+        if (slots.isEmpty()) return;
+        queue.enqueueMeasures(jobId, trialId, slots, maxAttempts);
+        slots.stream().map(MeasureSlot::deviceId).distinct().forEach(d -> signal.wakeAfterCommit(TaskSignal.key(d)));
     }
 
     /** Drops queued and running work of a job; a running lease's later report is then ignored. */

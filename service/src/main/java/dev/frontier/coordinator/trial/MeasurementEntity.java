@@ -18,6 +18,8 @@ class MeasurementEntity {
     private Long id;
     private UUID trialId;
     private UUID deviceId;
+    private String runtime;
+    private boolean emulated;
     private double medianMs;
     @Column(columnDefinition = "text")
     private String metrics;
@@ -29,6 +31,7 @@ class MeasurementEntity {
     MeasurementEntity(UUID trialId, UUID deviceId, double medianMs, String metrics) {
         this.trialId = trialId;
         this.deviceId = deviceId;
+        this.runtime = "frontier-jvm";
         this.medianMs = medianMs;
         this.metrics = metrics;
         this.measuredAt = Instant.now();
@@ -36,6 +39,8 @@ class MeasurementEntity {
 
     UUID getTrialId() { return trialId; }
     UUID getDeviceId() { return deviceId; }
+    String getRuntime() { return runtime; }
+    boolean isEmulated() { return emulated; }
     double getMedianMs() { return medianMs; }
     String getMetrics() { return metrics; }
     Instant getMeasuredAt() { return measuredAt; }

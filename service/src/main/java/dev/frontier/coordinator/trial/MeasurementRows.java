@@ -13,11 +13,12 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class MeasurementRows {
-    // the unique (trial, device) constraint keeps a repeated report from storing a second row
+    // the unique (trial, device, runtime) constraint keeps a repeated report from storing a second row
     private static final String STORE = """
             WITH inserted AS (
-                INSERT INTO measurement (trial_id, device_id, median_ms, metrics, measured_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (trial_id, device_id) DO NOTHING
+                INSERT INTO measurement (trial_id, device_id, runtime, emulated, median_ms, metrics, measured_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (trial_id, device_id, runtime) DO NOTHING
                 RETURNING 1
             )
             SELECT (SELECT count(*) FROM measurement WHERE trial_id = ?) + (SELECT count(*) FROM inserted)
@@ -28,8 +29,9 @@ class MeasurementRows {
         this.jdbc = jdbc;
     }
 
-    /** Stores the device's latency unless it is stored already; returns how many devices have measured the trial. */
-    long store(UUID trialId, UUID deviceId, double medianMs, String metricsJson) {
-        return jdbc.queryForObject(STORE, Long.class, trialId, deviceId, medianMs, metricsJson, Timestamp.from(Instant.now()), trialId);
+    /** Stores the latency unless it is stored already; returns how many (device, runtime) pairs have measured the trial. */
+    long store(UUID trialId, UUID deviceId, String runtime, boolean emulated, double medianMs, String metricsJson) {
+        return jdbc.queryForObject(STORE, Long.class, trialId, deviceId, runtime, emulated, medianMs, metricsJson,
+                Timestamp.from(Instant.now()), trialId);
     }
 }

@@ -59,6 +59,25 @@ class TrialMoves {
     }
 
     /** Moves one trial to {@code next} if the table allows it from its current state; false when final already. */
+    /** How many measurements finish the trial (set when its measurements are queued). */
+    void expectMeasures(UUID id, int n) {
+        jdbc.update("UPDATE trial SET measures_expected = ? WHERE id = ?", n, id);
+    }
+
+    /** One expected measurement will not come (its runtime failed for good); returns the new expectation. */
+    int dropExpectedMeasure(UUID id) {
+        return jdbc.queryForObject("UPDATE trial SET measures_expected = GREATEST(0, COALESCE(measures_expected, 1) - 1) "
+                + "WHERE id = ? RETURNING measures_expected", Integer.class, id);
+    }
+
+    Integer expectedMeasures(UUID id) {
+        return jdbc.queryForObject("SELECT measures_expected FROM trial WHERE id = ?", Integer.class, id);
+    }
+
+    long measuredCount(UUID id) {
+        return jdbc.queryForObject("SELECT count(*) FROM measurement WHERE trial_id = ?", Long.class, id);
+    }
+
     boolean finish(UUID id, TrialState next) {
         int n = jdbc.update("UPDATE trial SET state = ?" + sideEffects(next) + " WHERE id = ? AND state IN (" + sources(next) + ")",
                 ps -> {

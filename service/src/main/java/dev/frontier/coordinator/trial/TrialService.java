@@ -105,10 +105,28 @@ public class TrialService {
         return moves.finish(trialId, next);
     }
 
-    /** Stores one device's latency; returns how many devices have measured the trial so far. */
+    /**
+     * Stores one (device, runtime) latency; true when it was the last one the trial waited for.
+     * Trials from before runtimes existed wait for one per target device ({@code devices}).
+     */
     @Transactional
-    public long measured(UUID trialId, UUID deviceId, Map<String, Object> metrics) {
-        return measurementRows.store(trialId, deviceId, Json.number(metrics, "medianMs"), Json.write(metrics));
+    public boolean measured(UUID trialId, UUID deviceId, String runtime, boolean emulated, Map<String, Object> metrics,
+            int devices) {
+        long n = measurementRows.store(trialId, deviceId, runtime, emulated, Json.number(metrics, "medianMs"), Json.write(metrics));
+        Integer expected = moves.expectedMeasures(trialId);
+        return n >= (expected == null ? devices : expected);
+    }
+
+    /** How many (device, runtime) measurements finish the trial. */
+    @Transactional
+    public void expectMeasures(UUID trialId, int n) {
+        moves.expectMeasures(trialId, n);
+    }
+
+    /** A measurement that failed for good and is not needed to finish the trial; true when nothing else is awaited. */
+    @Transactional
+    public boolean dropExpectedMeasure(UUID trialId) {
+        return moves.measuredCount(trialId) >= moves.dropExpectedMeasure(trialId);
     }
 
     @Transactional
@@ -138,20 +156,28 @@ public class TrialService {
         return counts;
     }
 
+    /**
+     * The job's trials with their latencies on {@code runtime} (the one steering the search); every
+     * runtime's latencies ride along for the frontiers. Emulated timings are left out: they are not
+     * what the device does.
+     */
     @Transactional(readOnly = true)
-    public List<TrialView> views(UUID jobId) {
-        Map<UUID, Map<UUID, Double>> lat = new HashMap<>();
+    public List<TrialView> views(UUID jobId, String runtime) {
+        Map<UUID, Map<String, Map<UUID, Double>>> all = new HashMap<>();
         Map<UUID, Map<UUID, Map<String, Double>>> perLayer = new HashMap<>();
         for (MeasurementEntity m : measurements.findByJob(jobId)) {
-            lat.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).put(m.getDeviceId(), m.getMedianMs());
+            if (m.isEmulated()) continue;
+            all.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).computeIfAbsent(m.getRuntime(), k -> new HashMap<>())
+                    .put(m.getDeviceId(), m.getMedianMs());
+            if (!runtime.equals(m.getRuntime())) continue;
             Map<String, Double> layers = perLayerMs(m.getMetrics());
             if (!layers.isEmpty()) perLayer.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).put(m.getDeviceId(), layers);
         }
         return trials.findByJobIdOrderBySeqAsc(jobId).stream()
                 .map(t -> new TrialView(t.getId(), t.getSeq(), Json.readMap(t.getConfig()), t.getFidelity(), t.getState(),
-                        t.getAccuracy(), t.getSizeBytes(), lat.getOrDefault(t.getId(), Map.of()), t.getPromotedFrom(),
-                        t.getFinishedAt(), perLayer.getOrDefault(t.getId(), Map.of()), t.getValidationAccuracy(),
-                        t.getCheckpointSha256(), t.getInheritedFrom(), t.isPolish()))
+                        t.getAccuracy(), t.getSizeBytes(), all.getOrDefault(t.getId(), Map.of()).getOrDefault(runtime, Map.of()),
+                        t.getPromotedFrom(), t.getFinishedAt(), perLayer.getOrDefault(t.getId(), Map.of()), t.getValidationAccuracy(),
+                        t.getCheckpointSha256(), t.getInheritedFrom(), t.isPolish(), all.getOrDefault(t.getId(), Map.of())))
                 .toList();
     }
 
@@ -221,7 +247,8 @@ public class TrialService {
                 .sizeBytes(t.getSizeBytes())
                 .buildMetrics(metrics)
                 .artifactSha256(t.getArtifactSha256())
-                .measurements(ms.stream().map(m -> new Measurement().deviceId(m.getDeviceId()).medianMs(m.getMedianMs())
+                .measurements(ms.stream().map(m -> new Measurement().deviceId(m.getDeviceId()).runtime(m.getRuntime())
+                        .emulated(m.isEmulated()).medianMs(m.getMedianMs())
                         .metrics(Json.readMap(m.getMetrics())).measuredAt(Times.utc(m.getMeasuredAt()))).toList())
                 .error(t.getError())
                 .errorKind(t.getErrorKind())

@@ -16,17 +16,20 @@ class WorkerEntity {
     private UUID deviceId;
     /** comma-separated role names */
     private String roles;
+    /** comma-separated runtime names; null: all its device declares */
+    private String runtimes;
     private Instant lastSeenAt;
     private Instant createdAt;
 
     protected WorkerEntity() {
     }
 
-    WorkerEntity(String name, UUID deviceId, String roles) {
+    WorkerEntity(String name, UUID deviceId, String roles, String runtimes) {
         this.id = UUID.randomUUID();
         this.name = name;
         this.deviceId = deviceId;
         this.roles = roles;
+        this.runtimes = runtimes;
         this.createdAt = Instant.now();
         this.lastSeenAt = createdAt;
     }
@@ -35,6 +38,7 @@ class WorkerEntity {
     String getName() { return name; }
     UUID getDeviceId() { return deviceId; }
     String getRoles() { return roles; }
+    String getRuntimes() { return runtimes; }
     Instant getLastSeenAt() { return lastSeenAt; }
     Instant getCreatedAt() { return createdAt; }
 }

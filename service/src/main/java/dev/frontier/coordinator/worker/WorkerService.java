@@ -18,6 +18,7 @@ import dev.frontier.coordinator.api.model.Role;
 import dev.frontier.coordinator.api.model.Worker;
 import dev.frontier.coordinator.api.model.WorkerRegistration;
 import dev.frontier.coordinator.device.DeviceService;
+import dev.frontier.coordinator.device.Runtimes;
 import dev.frontier.coordinator.system.ApiException;
 import dev.frontier.coordinator.system.Names;
 import dev.frontier.coordinator.system.Times;
@@ -36,8 +37,14 @@ public class WorkerService {
         this.devices = devices;
     }
 
-    /** What the lease logic needs to know about a worker. */
-    public record WorkerInfo(UUID id, UUID deviceId, Set<Role> roles) {
+    /**
+     * What the lease logic needs to know about a worker. {@code runtimes}: those it measures with;
+     * null when it takes every runtime its device declares.
+     */
+    public record WorkerInfo(UUID id, UUID deviceId, Set<Role> roles, List<String> runtimes) {
+        public WorkerInfo(UUID id, UUID deviceId, Set<Role> roles) {
+            this(id, deviceId, roles, null);
+        }
     }
 
     @Transactional
@@ -52,9 +59,25 @@ public class WorkerService {
             throw ApiException.unprocessable("deviceId", "the measure role needs the device this worker measures on");
         }
         String text = roles.stream().map(Role::getValue).collect(Collectors.joining(","));
-        WorkerEntity w = workers.save(new WorkerEntity(reg.getName().strip(), reg.getDeviceId(), text));
+        WorkerEntity w = workers.save(new WorkerEntity(reg.getName().strip(), reg.getDeviceId(), text, runtimes(reg)));
         if (w.getDeviceId() != null) devices.touch(w.getDeviceId());
         return toDto(w);
+    }
+
+    /** The runtimes a worker names must be ones its device declares: it measures on that device. */
+    private String runtimes(WorkerRegistration reg) {
+        List<String> names = reg.getRuntimes();
+        if (names == null || names.isEmpty()) return null;
+        if (reg.getDeviceId() == null) throw ApiException.unprocessable("runtimes", "runtimes need the device this worker measures on");
+        Set<String> offered = devices.runtimes(List.of(reg.getDeviceId())).getOrDefault(reg.getDeviceId(), List.of()).stream()
+                .map(r -> r.getName()).collect(Collectors.toSet());
+        for (int i = 0; i < names.size(); i++) {
+            if (!offered.contains(names.get(i))) {
+                throw ApiException.unprocessable("runtimes[" + i + "]", "device " + reg.getDeviceId() + " declares no runtime "
+                        + names.get(i) + " (it declares " + new java.util.TreeSet<>(offered) + ")");
+            }
+        }
+        return Runtimes.join(new java.util.LinkedHashSet<>(names));
     }
 
     @Transactional(readOnly = true)
@@ -66,7 +89,8 @@ public class WorkerService {
     public Optional<WorkerInfo> info(UUID id) {
         WorkerInfo cached = known.get(id);
         if (cached != null) return Optional.of(cached);
-        Optional<WorkerInfo> found = workers.findById(id).map(w -> new WorkerInfo(w.getId(), w.getDeviceId(), roles(w.getRoles())));
+        Optional<WorkerInfo> found = workers.findById(id).map(w -> new WorkerInfo(w.getId(), w.getDeviceId(), roles(w.getRoles()),
+                w.getRuntimes() == null ? null : Runtimes.parse(w.getRuntimes())));
         found.ifPresent(w -> {
             if (known.size() < 100_000) known.put(id, w);
         });
@@ -93,6 +117,7 @@ public class WorkerService {
     private static Worker toDto(WorkerEntity w) {
         return new Worker(w.getId(), w.getName(), List.copyOf(roles(w.getRoles())))
                 .deviceId(w.getDeviceId())
+                .runtimes(w.getRuntimes() == null ? null : Runtimes.parse(w.getRuntimes()))
                 .lastSeenAt(Times.utc(w.getLastSeenAt()))
                 .createdAt(Times.utc(w.getCreatedAt()));
     }

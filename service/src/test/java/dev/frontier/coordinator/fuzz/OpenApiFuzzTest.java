@@ -204,6 +204,7 @@ class OpenApiFuzzTest extends IntegrationTest {
                 b.put("latencyTargetMs", 5.0);
             }
             case "registerWorker" -> { b.put("name", "fuzz"); b.put("roles", List.of("build")); }
+            case "heartbeatDevice" -> b.put("runtimes", List.of(Map.of("name", "frontier-jvm")));
             case "createToken" -> { b.put("name", "fuzz"); b.put("role", "member"); }
             case "acquireLeases" -> b.put("workerId", fx.builder.toString());
             case "heartbeatLease" -> b.put("workerId", fx.builder.toString());

@@ -66,6 +66,10 @@ public final class Agent {
         }
         ArrayNode roles = w.putArray("roles");
         config.roles().forEach(roles::add);
+        if (deviceId != null && config.measures()) {
+            ArrayNode names = w.putArray("runtimes");
+            executor.runtimes().forEach(r -> names.add(String.valueOf(r.get("name"))));
+        }
         JsonNode registered = client.post("workers", w);
         workerId = registered.path("id").asString();
         String own = registered.path("token").asString("");
@@ -73,25 +77,42 @@ public final class Agent {
             client.useToken(own); // least privilege from here on: this worker's leases only
         }
         log("registered worker " + workerId + (deviceId == null ? "" : " on device " + config.deviceName() + " (" + deviceId + ")")
-                + " roles " + config.roles());
+                + " roles " + config.roles()
+                + (deviceId != null && config.measures() ? " runtimes " + executor.runtimes().stream().map(r -> r.get("name")).toList() : ""));
     }
 
+    /** The device by name, registered on first use; its declared runtimes include this agent's (sent before the worker registers). */
     private String findOrRegisterDevice(String name) {
         for (JsonNode d : client.get("devices")) {
             if (name.equals(d.path("name").asString())) {
-                return d.path("id").asString();
+                String id = d.path("id").asString();
+                if (config.measures()) {
+                    client.post("devices/" + id + "/heartbeat", heartbeatBody());
+                }
+                return id;
             }
         }
         ObjectNode d = CoordinatorClient.object();
         d.put("name", name);
         d.putObject("labels").put("agent", "frontier-jvm");
         d.set("hardware", HardwareProbe.detect());
+        if (config.measures()) {
+            d.set("runtimes", CoordinatorClient.JSON.valueToTree(executor.runtimes()));
+        }
         return client.post("devices", d).path("id").asString();
+    }
+
+    private ObjectNode heartbeatBody() {
+        ObjectNode body = CoordinatorClient.object();
+        if (config.measures()) {
+            body.set("runtimes", CoordinatorClient.JSON.valueToTree(executor.runtimes()));
+        }
+        return body;
     }
 
     private void deviceHeartbeat() {
         try {
-            client.post("devices/" + deviceId + "/heartbeat", CoordinatorClient.object());
+            client.post("devices/" + deviceId + "/heartbeat", heartbeatBody());
         } catch (RuntimeException e) {
             log("device heartbeat failed: " + e.getMessage());
         }

@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.frontier.worker.compile.Artifact;
 import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Plan;
+import dev.frontier.worker.compile.nativ.NativeBundle;
 import dev.frontier.worker.compile.pass.FormatSelector;
 import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.Compressor;
@@ -71,6 +72,7 @@ public final class BuildTask {
         t = System.nanoTime();
         String sha = upload(b.artifact());
         String onnxSha = uploadOnnx(b.graph());
+        String nativeSha = uploadNativeBundle(loaded);
         // the fine-tuned graph itself (masks, quantization state): a promoted or polished trial continues from it
         String checkpointSha = upload(ModelFile.toBytes(b.graph()));
         timings.put("upload", ms(t));
@@ -103,6 +105,15 @@ public final class BuildTask {
         r.put("checkpointSha256", checkpointSha);
         if (onnxSha != null) {
             r.put("onnxSha256", onnxSha);
+        }
+        // what each runtime times: the coordinator queues one MEASURE per (device, runtime) with one of these
+        ObjectNode variants = r.putObject("runtimeArtifacts");
+        variants.put("frontier-jvm", sha);
+        if (nativeSha != null) {
+            variants.put("frontier-native", nativeSha);
+        }
+        if (onnxSha != null) {
+            variants.put("onnxruntime", onnxSha);
         }
         progress.report(1, "built");
         return new TaskResult(r, sha);
@@ -283,6 +294,22 @@ public final class BuildTask {
             return null;
         }
         return upload(onnx);
+    }
+
+    /**
+     * The generated C source bundle (zip) of the compiled plan, for devices with the native runtime:
+     * they compile it with their own toolchain. Optional: a plan with a layer the generator does not
+     * support yet has no native variant.
+     */
+    private String uploadNativeBundle(Plan plan) throws TaskFailure {
+        byte[] zip;
+        try {
+            zip = NativeBundle.zip(plan);
+        } catch (RuntimeException e) {
+            Agent.log("no native bundle for this trial: " + e.getMessage());
+            return null;
+        }
+        return upload(zip);
     }
 
     private String upload(byte[] artifact) throws TaskFailure {

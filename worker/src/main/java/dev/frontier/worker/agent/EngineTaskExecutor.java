@@ -1,11 +1,18 @@
 package dev.frontier.worker.agent;
 
+import java.util.List;
+import java.util.Map;
+
+import dev.frontier.worker.runtime.ModelRuntime;
+import dev.frontier.worker.runtime.ModelRuntimes;
+
 /** Runs PROFILE, BUILD and MEASURE tasks with the engine, compiler and measurement packages. */
 public final class EngineTaskExecutor implements TaskExecutor {
     private final ProfileTask profile;
     private final BuildTask build;
     private final MeasureTask measure;
     private final DeviceLock deviceLock;
+    private final List<ModelRuntime> runtimes;
 
     public EngineTaskExecutor(AgentConfig config, CoordinatorClient client) {
         ArtifactCache cache = new ArtifactCache(config.workDir().resolve("cache"), client);
@@ -13,7 +20,13 @@ public final class EngineTaskExecutor implements TaskExecutor {
         this.deviceLock = new DeviceLock(config.workDir().resolve("device.lock"));
         this.profile = new ProfileTask(models, cache, config);
         this.build = new BuildTask(models, cache, config);
-        this.measure = new MeasureTask(cache, deviceLock, config);
+        this.runtimes = config.measures() ? ModelRuntimes.detect(config.runtimes(), config.workDir()) : List.of();
+        this.measure = new MeasureTask(cache, deviceLock, config, runtimes);
+    }
+
+    @Override
+    public List<Map<String, Object>> runtimes() {
+        return runtimes.stream().map(ModelRuntime::describe).toList();
     }
 
     @Override

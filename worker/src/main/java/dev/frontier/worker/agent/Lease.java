@@ -10,7 +10,15 @@ import tools.jackson.databind.JsonNode;
 public record Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,
                     String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
                     String deviceId, String artifactSha256, int attempt, Validation validation, Inherit inherit,
-                    Recovery recovery, String datasetSha256) {
+                    Recovery recovery, String datasetSha256, String runtime) {
+
+    public Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,
+                 String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
+                 String deviceId, String artifactSha256, int attempt, Validation validation, Inherit inherit,
+                 Recovery recovery, String datasetSha256) {
+        this(id, kind, taskId, trialId, jobId, modelId, modelSha256, datasetName, datasetKind, config, fidelity, deviceId,
+                artifactSha256, attempt, validation, inherit, recovery, datasetSha256, "frontier-jvm");
+    }
 
     /** A seeded carve of {@code fraction} of the training data (openapi ValidationSplit). */
     public record Validation(double fraction, long seed) {
@@ -50,7 +58,7 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
                 text(n.path("dataset"), "name"), text(n.path("dataset"), "kind"),
                 n.path("config"), n.path("fidelity").asDouble(0), text(n, "deviceId"),
                 text(n, "artifactSha256"), n.path("attempt").asInt(1), validation, inherit, recovery,
-                text(n.path("dataset"), "sha256"));
+                text(n.path("dataset"), "sha256"), text(n, "runtime") == null ? "frontier-jvm" : text(n, "runtime"));
     }
 
     private static String text(JsonNode n, String field) {
@@ -65,6 +73,7 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
 
     @Override
     public String toString() {
-        return kind + " lease " + id + (trialId == null ? "" : " trial " + trialId) + " attempt " + attempt;
+        return kind + " lease " + id + (trialId == null ? "" : " trial " + trialId)
+                + ("MEASURE".equals(kind) ? " on " + runtime : "") + " attempt " + attempt;
     }
 }

@@ -1,8 +1,5 @@
 package dev.frontier.worker.agent;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,43 +7,42 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.frontier.worker.compile.Artifact;
-import dev.frontier.worker.compile.Executor;
-import dev.frontier.worker.compile.FrontierCompiler;
-import dev.frontier.worker.compile.Plan;
-import dev.frontier.worker.compile.Tuner;
+import java.nio.file.Path;
+import java.util.List;
+
 import dev.frontier.worker.measure.LatencyProtocol;
+import dev.frontier.worker.runtime.ModelRuntime;
+import dev.frontier.worker.runtime.ModelRuntimes;
 import dev.frontier.worker.measure.LatencyResult;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * MEASURE: the latency of a built artifact on this device. It holds the device exclusively, tunes the
- * kernel variants for this device (cached), then runs the latency protocol on the artifact's bytes.
+ * MEASURE: the latency of a built artifact on this device with the lease's runtime. It holds the
+ * device exclusively, prepares the artifact for the runtime (JVM: kernel variants tuned for this
+ * device; native: the bundle compiled by the device's C compiler; ONNX Runtime: a session), then runs
+ * the latency protocol.
  * A watchdog turns a hang into a DEVICE_TIMEOUT failure instead of a silently stuck lease.
  */
 final class MeasureTask {
     private final ArtifactCache artifacts;
     private final DeviceLock deviceLock;
     private final AgentConfig config;
+    private final List<ModelRuntime> runtimes;
 
-    MeasureTask(ArtifactCache artifacts, DeviceLock deviceLock, AgentConfig config) {
+    MeasureTask(ArtifactCache artifacts, DeviceLock deviceLock, AgentConfig config, List<ModelRuntime> runtimes) {
         this.artifacts = artifacts;
         this.deviceLock = deviceLock;
         this.config = config;
+        this.runtimes = runtimes;
     }
 
     TaskResult run(Lease lease, Progress progress) throws TaskFailure {
         if (lease.artifactSha256() == null) {
             throw new TaskFailure("BAD_LEASE", "MEASURE lease carries no artifact sha256", false);
         }
-        Plan plan;
-        try {
-            plan = Artifact.fromBytes(Files.readAllBytes(ModelLoader.fetch(artifacts, lease.artifactSha256(), "artifact")));
-        } catch (IllegalArgumentException e) {
-            throw new TaskFailure("INVALID_ARTIFACT", "the artifact cannot be loaded: " + e.getMessage(), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ModelRuntime runtime = ModelRuntimes.byName(runtimes, lease.runtime()).orElseThrow(() -> new TaskFailure(
+                "UNKNOWN_RUNTIME", "this worker does not measure with runtime " + lease.runtime(), false));
+        Path artifact = ModelLoader.fetch(artifacts, lease.artifactSha256(), "artifact");
         progress.report(0.1, "waiting for exclusive use of the device");
         ExecutorService watchdog = Executors.newSingleThreadExecutor(r -> {
             Thread th = new Thread(r, "measure");
@@ -54,18 +50,24 @@ final class MeasureTask {
             return th;
         });
         try (DeviceLock.Held held = deviceLock.exclusive()) {
-            progress.report(0.2, "tuning kernels and timing on the device");
-            Future<LatencyResult> f = watchdog.submit(() -> time(plan));
-            LatencyResult r = f.get(config.measureTimeoutSeconds(), TimeUnit.SECONDS);
-            ObjectNode result = CoordinatorClient.JSON.valueToTree(r.toMap());
+            progress.report(0.2, "preparing the " + runtime.name() + " model and timing it on the device");
+            Future<Timed> f = watchdog.submit(() -> time(runtime, artifact));
+            Timed t = f.get(config.measureTimeoutSeconds(), TimeUnit.SECONDS);
+            ObjectNode result = CoordinatorClient.JSON.valueToTree(t.latency().toMap());
             result.put("device", HardwareProbe.cpuModel());
+            result.put("runtime", runtime.name());
+            result.set("runtimeDetails", CoordinatorClient.JSON.valueToTree(t.details()));
+            if (Boolean.TRUE.equals(t.details().get("emulated"))) result.put("emulated", true);
             progress.report(1, "measured");
             return new TaskResult(result, null);
         } catch (TimeoutException e) {
             throw new TaskFailure("DEVICE_TIMEOUT", "measurement did not finish within "
                     + config.measureTimeoutSeconds() + " s", true);
         } catch (ExecutionException e) {
-            throw new TaskFailure("MEASURE_ERROR", "measurement failed: " + e.getCause(), false, e.getCause());
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw new TaskFailure("INVALID_ARTIFACT", "the " + runtime.name() + " artifact cannot be loaded: " + bad.getMessage(), false);
+            }
+            throw new TaskFailure("MEASURE_ERROR", runtime.name() + " measurement failed: " + e.getCause(), false, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TaskFailure("INTERRUPTED", "interrupted while measuring", true);
@@ -74,10 +76,12 @@ final class MeasureTask {
         }
     }
 
-    private LatencyResult time(Plan plan) {
-        Tuner.tune(plan, config.measureThreads(), FrontierCompiler.Options.defaults().cache());
-        try (Executor ex = new Executor(plan, config.measureThreads())) {
-            return LatencyProtocol.measure(ex, LatencyProtocol.Options.defaults());
+    private record Timed(LatencyResult latency, java.util.Map<String, Object> details) {
+    }
+
+    private Timed time(ModelRuntime runtime, Path artifact) {
+        try (ModelRuntime.Prepared p = runtime.prepare(artifact, config.measureThreads())) {
+            return new Timed(p.time(LatencyProtocol.Options.defaults()), p.details());
         }
     }
 }

@@ -38,6 +38,9 @@ public final class AgentCommand implements Command {
                   --measure-timeout S watchdog for one measurement (default 600)
                   --max-tasks N       exit after N tasks (default: run until stopped)
                   --measure-threads N threads a measurement runs with (default 1; stated in results)
+                  --runtimes LIST     runtimes to measure with: frontier-jvm, frontier-native (needs a C
+                                      compiler; FRONTIER_NATIVE_TARGET cross-builds, e.g. aarch64 under
+                                      qemu, labelled emulated), onnxruntime (default: all available)
                   --eval-limit N      evaluate on the first N test images only (default: all; for
                                       quick tests; results say how many images were used)
                   --train-limit N     fine-tune on the first N training images only (default: all)
@@ -64,11 +67,18 @@ public final class AgentCommand implements Command {
         Path workDir = Path.of(args.string("work-dir", System.getProperty("user.home") + "/.frontier/worker"));
         AgentConfig config = new AgentConfig(url, token, device, roles, workDir, args.integer("lease-wait", 20),
                 args.integer("heartbeat", 10), args.integer("measure-timeout", 600), args.integer("max-tasks", 0),
-                args.integer("measure-threads", 1), args.integer("eval-limit", 0), args.integer("train-limit", 0));
+                args.integer("measure-threads", 1), args.integer("eval-limit", 0), args.integer("train-limit", 0),
+                args.string("runtimes", "").isBlank() ? List.of() : Arrays.asList(args.string("runtimes", "").split(",")));
         args.rejectUnknown();
 
         CoordinatorClient client = new CoordinatorClient(url, token);
-        Agent agent = new Agent(config, client, new EngineTaskExecutor(config, client));
+        EngineTaskExecutor executor;
+        try {
+            executor = new EngineTaskExecutor(config, client);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--runtimes: " + e.getMessage());
+        }
+        Agent agent = new Agent(config, client, executor);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> agent.stop(30), "agent-shutdown"));
         agent.run();
         return 0;

@@ -19,6 +19,7 @@ public final class DemoCommand implements Command {
                                             [--target-fraction 0.4] [--max-drop 1.0] [--max-trials 40]
                                             [--max-seconds 360] [--fidelity-min 0.1] [--fidelity-max 0.3]
                                             [--fidelity-final 2.0] [--polish-top 1] [--strategy surrogate] [--seed 1]
+                                            [--runtimes LIST]
 
                 Uploads the model (default: the shipped VGG-style Fashion-MNIST baseline), measures the
                 dense baseline on the device, submits a search whose latency target is the given fraction
@@ -26,6 +27,8 @@ public final class DemoCommand implements Command {
                 fine-tuned --fidelity-min epochs, the best third promoted to --fidelity-max (continuing
                 from their own weights); when the search stops, the --polish-top best points near the
                 target are fine-tuned on to --fidelity-final epochs with distillation and measured again.
+                --runtimes (e.g. frontier-native,onnxruntime): the runtimes every build is measured with,
+                the first steering the search (default: all the device offers, frontier-native first).
                 """;
     }
 
@@ -41,7 +44,9 @@ public final class DemoCommand implements Command {
                 "fashion-mnist", args.number("target-fraction", 0.4), args.number("max-drop", 1.0),
                 args.integer("max-trials", 40), args.integer("max-seconds", 360), args.number("fidelity-min", 0.1),
                 args.number("fidelity-max", 0.3), args.number("fidelity-final", 2.0), args.integer("polish-top", 1),
-                args.string("strategy", "surrogate"), args.integer("seed", 1));
+                args.string("strategy", "surrogate"), args.integer("seed", 1),
+                args.string("runtimes", "").isBlank() ? java.util.List.of()
+                        : java.util.Arrays.stream(args.string("runtimes", "").split(",")).map(String::strip).toList());
         args.rejectUnknown();
         if (s.targetFraction() <= 0 || s.targetFraction() > 1) {
             throw new UsageException("--target-fraction must be in (0, 1]");

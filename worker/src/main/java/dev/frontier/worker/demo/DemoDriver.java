@@ -29,7 +29,8 @@ public final class DemoDriver {
      */
     public record Settings(String deviceName, String modelName, byte[] model, String dataset, double targetFraction,
                            double maxAccuracyDrop, int maxTrials, long maxWallSeconds, double fidelityMin,
-                           double fidelityMax, double fidelityFinal, int polishTop, String strategy, long seed) {
+                           double fidelityMax, double fidelityFinal, int polishTop, String strategy, long seed,
+                           java.util.List<String> runtimes) {
     }
 
     /** Runs the demo; returns the finished job document. */
@@ -45,9 +46,15 @@ public final class DemoDriver {
         out.println("measuring the dense baseline on " + s.deviceName() + " (profile + one build + one measurement) ...");
         ObjectNode baselineJob = jobRequest(modelId, deviceId, 1e9, s.maxAccuracyDrop(), 1, 1800, 0, 0, "random", s.seed());
         baselineJob.put("purpose", "BASELINE");
+        runtimes(baselineJob, s);
         JsonNode base = follow(api.post("jobs", baselineJob).path("id").asString());
-        JsonNode basePoint = api.get("jobs/" + base.path("id").asString() + "/frontier").path("devices").path(0)
-                .path("recommended");
+        // the first runtime steers the search: the target is a fraction of the dense model's latency with it
+        JsonNode baseFrontier = api.get("jobs/" + base.path("id").asString() + "/frontier");
+        JsonNode basePoint = baseFrontier.path("devices").path(0).path("recommended");
+        for (JsonNode df : baseFrontier.path("devices")) {
+            out.printf(Locale.ROOT, "  dense baseline with %-16s %s%n", df.path("runtime").asString("?"),
+                    Numbers.ms(df.path("baselineLatencyMs").asDouble(Double.NaN)));
+        }
         double baselineMs = basePoint.path("latencyMs").asDouble(0);
         if (baselineMs <= 0) {
             throw new IllegalStateException("the baseline could not be measured; job state " + base.path("state").asString()
@@ -55,15 +62,17 @@ public final class DemoDriver {
                     + " (see the worker log)");
         }
         double target = baselineMs * s.targetFraction();
-        out.printf(Locale.ROOT, "baseline: accuracy %.2f %% test (%.2f %% validation), latency %s -> latency target %s (%.0f %% of baseline)%n",
+        out.printf(Locale.ROOT, "baseline: accuracy %.2f %% test (%.2f %% validation), latency %s with %s -> latency target %s (%.0f %% of baseline)%n",
                 basePoint.path("accuracy").asDouble(), basePoint.path("validationAccuracy").asDouble(Double.NaN),
-                Numbers.ms(baselineMs), Numbers.ms(target), 100 * s.targetFraction());
+                Numbers.ms(baselineMs), baseFrontier.path("devices").path(0).path("runtime").asString("?"),
+                Numbers.ms(target), 100 * s.targetFraction());
 
         ObjectNode req = jobRequest(modelId, deviceId, target, s.maxAccuracyDrop(), s.maxTrials(), s.maxWallSeconds(),
                 s.fidelityMin(), s.fidelityMax(), s.strategy(), s.seed());
         if (s.fidelityFinal() > s.fidelityMax()) {
             ((ObjectNode) req.path("fidelity")).put("final", s.fidelityFinal()).put("polishTop", s.polishTop());
         }
+        runtimes(req, s);
         String jobId = api.post("jobs", req).path("id").asString();
         out.println("search job " + jobId + " submitted (strategy " + s.strategy() + ", up to " + s.maxTrials()
                 + " trials or " + s.maxWallSeconds() + " s"
@@ -73,6 +82,14 @@ public final class DemoDriver {
         out.println();
         FrontierTable.print(api.get("jobs/" + jobId + "/frontier"), baselineMs, java.util.Map.of(deviceId, s.deviceName()), out);
         return job;
+    }
+
+    /** The demo's runtimes when given (else the job default: every runtime the device offers). */
+    private static void runtimes(ObjectNode job, Settings s) {
+        if (s.runtimes() != null && !s.runtimes().isEmpty()) {
+            var arr = job.putArray("runtimes");
+            s.runtimes().forEach(arr::add);
+        }
     }
 
     private ObjectNode jobRequest(String modelId, String deviceId, double targetMs, double maxDrop, int maxTrials,

@@ -9,12 +9,13 @@ import tools.jackson.databind.JsonNode;
  * Prints a job's frontier (GET /jobs/{id}/frontier) as a table: validation accuracy (what the search
  * selected by) beside test accuracy (what is reported), the recommended point marked {@code *},
  * polished points {@code P}, collapsed points (below the usefulness floor, never recommended) {@code x}.
+ * One table per (device, runtime); speedups are over the dense baseline on the same device and runtime.
  */
 public final class FrontierTable {
     private FrontierTable() {
     }
 
-    public static void print(JsonNode frontier, double baselineLatencyMs, java.util.Map<String, String> deviceNames,
+    public static void print(JsonNode frontier, double fallbackBaselineMs, java.util.Map<String, String> deviceNames,
                              PrintStream out) {
         double target = frontier.path("latencyTargetMs").asDouble();
         double baseAcc = frontier.path("baselineAccuracy").asDouble(Double.NaN);
@@ -24,9 +25,14 @@ public final class FrontierTable {
         out.printf(Locale.ROOT, "accuracy floor %.2f %% validation   usefulness floor %.2f %% validation%n",
                 frontier.path("accuracyFloor").asDouble(Double.NaN), frontier.path("usefulnessFloor").asDouble(Double.NaN));
         for (JsonNode dev : frontier.path("devices")) {
-            out.printf(Locale.ROOT, "%ndevice %s: %d trials measured, %d on the frontier, hypervolume %.3f (of 1)%n",
+            // speedups are against the dense model on the same device and runtime
+            double baselineLatencyMs = dev.path("baselineLatencyMs").asDouble(fallbackBaselineMs);
+            String runtime = dev.path("runtime").asString("");
+            out.printf(Locale.ROOT, "%ndevice %s%s: %d trials measured, %d on the frontier, hypervolume %.3f (of 1), dense baseline %s%n",
                     deviceNames.getOrDefault(dev.path("deviceId").asString(), dev.path("deviceId").asString()),
-                    dev.path("measured").asInt(), dev.path("points").size(), dev.path("hypervolume").asDouble());
+                    runtime.isEmpty() ? "" : " with " + runtime + (dev.path("steering").asBoolean() ? " (steered the search)" : ""),
+                    dev.path("measured").asInt(), dev.path("points").size(), dev.path("hypervolume").asDouble(),
+                    Numbers.ms(baselineLatencyMs));
             String recommended = dev.path("recommended").path("trialId").asString("");
             out.printf("%-3s %5s %7s %7s %11s %8s %9s  %s%n", "", "trial", "val %", "test %", "latency", "speedup",
                     "size KiB", "configuration");

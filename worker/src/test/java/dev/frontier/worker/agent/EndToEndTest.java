@@ -57,6 +57,7 @@ class EndToEndTest {
                 assertThat(job.path("progress").path("done").asInt()).isGreaterThanOrEqualTo(3);
 
                 JsonNode frontier = api.get("jobs/" + job.path("id").asString() + "/frontier");
+                assertThreeRuntimeFrontiers(api, job, frontier, agent.deviceId());
                 JsonNode points = frontier.path("devices").path(0).path("points");
                 assertThat(points.size()).isPositive();
                 double best = 0;
@@ -113,6 +114,51 @@ class EndToEndTest {
                 agent.stop(5);
                 worker.join(30_000);
             }
+        }
+    }
+
+    /**
+     * Issue 19: the agent's device offers the JVM runtime, the generated C (gcc is installed) and ONNX
+     * Runtime; the job (runtimes left to default) measures every build with all three and shows three
+     * frontiers of the same trials, the first steering the search.
+     */
+    private static void assertThreeRuntimeFrontiers(CoordinatorClient api, JsonNode job, JsonNode frontier, String deviceId) {
+        List<String> runtimes = new java.util.ArrayList<>();
+        job.path("runtimes").forEach(r -> runtimes.add(r.asString()));
+        assertThat(runtimes).containsExactly("frontier-native", "frontier-jvm", "onnxruntime");
+        JsonNode device = api.get("devices/" + deviceId);
+        assertThat(device.path("runtimes").findValuesAsString("name")).containsAll(runtimes);
+
+        JsonNode frontiers = frontier.path("devices");
+        assertThat(frontiers.size()).isEqualTo(3);
+        java.util.Set<Integer> measuredSeqs = null;
+        for (int i = 0; i < 3; i++) {
+            JsonNode df = frontiers.get(i);
+            assertThat(df.path("deviceId").asString()).isEqualTo(deviceId);
+            assertThat(df.path("runtime").asString()).isEqualTo(runtimes.get(i));
+            assertThat(df.path("steering").asBoolean()).isEqualTo(i == 0);
+            assertThat(df.path("baselineLatencyMs").asDouble()).as(df.toString()).isPositive();
+            assertThat(df.path("points").size()).isPositive();
+            for (JsonNode p : df.path("points")) {
+                assertThat(p.path("runtime").asString()).isEqualTo(runtimes.get(i));
+            }
+        }
+        // the same builds: every finished trial is measured once per runtime it has a variant for (the C
+        // generator may lack a kernel for some trial; the dense baseline has all three), each on that variant
+        for (JsonNode t : api.get("jobs/" + job.path("id").asString() + "/trials?size=50").path("items")) {
+            if (!t.path("state").asString().equals("DONE")) continue;
+            java.util.Map<String, String> byRuntime = new java.util.HashMap<>();
+            for (JsonNode m : t.path("measurements")) {
+                byRuntime.put(m.path("runtime").asString(), m.path("metrics").path("runtime").asString());
+                assertThat(m.path("medianMs").asDouble()).isPositive();
+                assertThat(m.path("emulated").asBoolean()).isFalse();
+            }
+            JsonNode variants = t.path("buildMetrics").path("runtimeArtifacts");
+            java.util.List<String> withVariant = runtimes.stream().filter(r -> variants.path(r).asString("").length() == 64).toList();
+            assertThat(byRuntime.keySet()).as(t.toString()).containsExactlyInAnyOrderElementsOf(withVariant);
+            byRuntime.forEach((r, reported) -> assertThat(reported).isEqualTo(r));
+            assertThat(variants.path("frontier-jvm").asString()).isEqualTo(t.path("artifactSha256").asString());
+            if (t.path("seq").asInt() == 0) assertThat(withVariant).containsExactlyElementsOf(runtimes);
         }
     }
 
