@@ -1,6 +1,7 @@
 package dev.frontier.worker.demo;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -31,11 +32,29 @@ public final class DemoDriver {
                            double maxAccuracyDrop, int maxTrials, long maxWallSeconds, double fidelityMin,
                            double fidelityMax, double fidelityFinal, int polishTop, String strategy, long seed,
                            java.util.List<String> runtimes) {
+        Settings withRuntimes(List<String> r) {
+            return new Settings(deviceName, modelName, model, dataset, targetFraction, maxAccuracyDrop, maxTrials,
+                    maxWallSeconds, fidelityMin, fidelityMax, fidelityFinal, polishTop, strategy, seed, r);
+        }
     }
 
+    /** Those of {@code wanted} the device declares, in that order. */
+    private List<String> offered(String deviceId, List<String> wanted) {
+        List<String> has = api.get("devices/" + deviceId).path("runtimes").findValuesAsString("name");
+        return wanted.stream().filter(has::contains).toList();
+    }
+
+    /**
+     * Without --runtimes the search measures with the generated C (what the search steers by) and ONNX
+     * Runtime (the peer), when the device offers them: every runtime more per trial costs measuring
+     * time the search would otherwise spend on trials. The baseline is measured with all of them.
+     */
+    static final List<String> DEFAULT_RUNTIMES = List.of("frontier-native", "onnxruntime");
+
     /** Runs the demo; returns the finished job document. */
-    public JsonNode run(Settings s) {
-        String deviceId = waitForDevice(s.deviceName(), 180);
+    public JsonNode run(Settings given) {
+        String deviceId = waitForDevice(given.deviceName(), 180);
+        Settings s = given.runtimes().isEmpty() ? given.withRuntimes(offered(deviceId, DEFAULT_RUNTIMES)) : given;
         ensureDataset(s.dataset());
         JsonNode model = api.postMultipart("models", Map.of("name", s.modelName(), "format", "frontier-ir",
                 "inputShape", "1,28,28", "dataset", s.dataset()), s.modelName() + ".frir", s.model());
@@ -45,16 +64,17 @@ public final class DemoDriver {
 
         out.println("measuring the dense baseline on " + s.deviceName() + " (profile + one build + one measurement) ...");
         ObjectNode baselineJob = jobRequest(modelId, deviceId, 1e9, s.maxAccuracyDrop(), 1, 1800, 0, 0, "random", s.seed());
-        baselineJob.put("purpose", "BASELINE");
-        runtimes(baselineJob, s);
+        baselineJob.put("purpose", "BASELINE"); // measured with every runtime the device offers
         JsonNode base = follow(api.post("jobs", baselineJob).path("id").asString());
-        // the first runtime steers the search: the target is a fraction of the dense model's latency with it
+        // the search's first runtime steers it: the target is a fraction of the dense model's latency with it
         JsonNode baseFrontier = api.get("jobs/" + base.path("id").asString() + "/frontier");
-        JsonNode basePoint = baseFrontier.path("devices").path(0).path("recommended");
+        JsonNode steering = baseFrontier.path("devices").path(0);
         for (JsonNode df : baseFrontier.path("devices")) {
             out.printf(Locale.ROOT, "  dense baseline with %-16s %s%n", df.path("runtime").asString("?"),
                     Numbers.ms(df.path("baselineLatencyMs").asDouble(Double.NaN)));
+            if (!s.runtimes().isEmpty() && s.runtimes().get(0).equals(df.path("runtime").asString())) steering = df;
         }
+        JsonNode basePoint = steering.path("recommended");
         double baselineMs = basePoint.path("latencyMs").asDouble(0);
         if (baselineMs <= 0) {
             throw new IllegalStateException("the baseline could not be measured; job state " + base.path("state").asString()
@@ -64,7 +84,7 @@ public final class DemoDriver {
         double target = baselineMs * s.targetFraction();
         out.printf(Locale.ROOT, "baseline: accuracy %.2f %% test (%.2f %% validation), latency %s with %s -> latency target %s (%.0f %% of baseline)%n",
                 basePoint.path("accuracy").asDouble(), basePoint.path("validationAccuracy").asDouble(Double.NaN),
-                Numbers.ms(baselineMs), baseFrontier.path("devices").path(0).path("runtime").asString("?"),
+                Numbers.ms(baselineMs), steering.path("runtime").asString("?"),
                 Numbers.ms(target), 100 * s.targetFraction());
 
         ObjectNode req = jobRequest(modelId, deviceId, target, s.maxAccuracyDrop(), s.maxTrials(), s.maxWallSeconds(),
