@@ -188,7 +188,7 @@ suite.test('trial table sorts by column (headers and the Sort by control)', asyn
   await header('accuracy').press('Enter'); // keyboard works on the header button too
   assertEqual(await th('accuracy').getAttribute('aria-sort'), 'descending', 'aria-sort after two clicks');
   checkOrder(await col('accuracy'), -1, 'accuracy');
-  const latKey = `lat:${fx.deviceId}`;
+  const latKey = `lat:${fx.deviceId}:frontier-jvm`; // one latency column per (device, runtime)
   await header(latKey).click();
   checkOrder(await col(latKey), 1, 'latency');
   await header('sizeBytes').click();
@@ -214,10 +214,10 @@ suite.test('trial table filters by state and text; failed trials show reason and
   await table.locator('text=No trial matches the filter.').waitFor();
   await page.fill('#trials-text', '');
   await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === trials.length, { message: 'filter cleared' });
-  const estRow = table.locator(`tr[data-trial-id="${estimatedTrial.id}"] td[data-col="lat:${fx.deviceId}"]`);
+  const estRow = table.locator(`tr[data-trial-id="${estimatedTrial.id}"] td[data-col="lat:${fx.deviceId}:frontier-jvm"]`);
   assert((await estRow.textContent()).toLowerCase().includes('estimated'), 'estimated latency labelled');
   const other = measured.find((t) => t.id !== estimatedTrial.id);
-  assert(!(await table.locator(`tr[data-trial-id="${other.id}"] td[data-col="lat:${fx.deviceId}"]`).textContent()).toLowerCase().includes('estimated'), 'measured latency not labelled estimated');
+  assert(!(await table.locator(`tr[data-trial-id="${other.id}"] td[data-col="lat:${fx.deviceId}:frontier-jvm"]`).textContent()).toLowerCase().includes('estimated'), 'measured latency not labelled estimated');
   const fid = await table.locator(`tr[data-trial-id="${other.id}"] td[data-col="fidelity"]`).textContent();
   assertEqual(num(fid), other.fidelity, 'fidelity shown');
   assertEqual(await table.locator(`tr[data-trial-id="${other.id}"] a.artifact-link`).getAttribute('href'), `/api/v1/trials/${other.id}/artifact`, 'artifact link per trial');
