@@ -49,7 +49,8 @@ const fx = await seed(base, { token, log: (m) => console.log(`  fixture: ${m}`) 
 const { api } = fx;
 const trials = (await api.get(`/api/v1/jobs/${fx.jobId}/trials?size=500&sort=seq`)).items;
 const frontier = await api.get(`/api/v1/jobs/${fx.jobId}/frontier`);
-const measuredOn = (deviceId) => trials.filter((t) => Number.isFinite(t.accuracy) && (t.measurements || []).some((m) => m.deviceId === deviceId));
+const measuredOn = (deviceId, runtime) => trials.filter((t) => Number.isFinite(t.accuracy)
+  && (t.measurements || []).some((m) => m.deviceId === deviceId && (!runtime || m.runtime === runtime)));
 const measured = measuredOn(fx.deviceId);
 const deviceFrontier = frontier.devices.find((d) => d.deviceId === fx.deviceId);
 const failedTrial = trials.find((t) => t.state === 'FAILED');
@@ -91,12 +92,15 @@ suite.test('jobs list shows the seeded job with state, progress and best point',
   await waitFor(async () => !(await row.locator('td[data-label="Best point"]').textContent()).includes('none yet'), { message: 'best point filled in' });
 });
 
-suite.test('frontier plot per device shows one point per measured trial, frontier highlighted, target and floor drawn', async () => {
+suite.test('frontier plot per device and runtime shows one point per measured trial, frontier highlighted, target and floor drawn', async () => {
   await go(`#/jobs/${fx.jobId}`);
-  await waitFor(async () => (await page.locator('[data-testid=device-frontier]').count()) === frontier.devices.length, { message: 'one plot per target device' });
+  await waitFor(async () => (await page.locator('[data-testid=device-frontier]').count()) === frontier.devices.length, { message: 'one plot per (target device, runtime)' });
+  // the phone offers two runtimes: two frontiers of the same builds
+  assertEqual(frontier.devices.filter((d) => d.deviceId === fx.phoneDeviceId).map((d) => d.runtime).sort().join(','), 'frontier-jvm,onnxruntime', 'phone runtimes');
   for (const df of frontier.devices) {
-    const expected = measuredOn(df.deviceId);
-    const card = page.locator(`[data-testid=device-frontier][data-device-id="${df.deviceId}"]`);
+    const expected = measuredOn(df.deviceId, df.runtime);
+    const card = page.locator(`[data-testid=device-frontier][data-device-id="${df.deviceId}"][data-runtime="${df.runtime}"]`);
+    assert((await card.locator('h2').textContent()).includes(df.runtime), `card names its runtime ${df.runtime}`);
     await card.locator('[data-testid=plot-point]').first().waitFor();
     const points = card.locator('[data-testid=plot-point]');
     await waitFor(async () => (await points.count()) === expected.length, { message: `${expected.length} plot points on ${df.deviceId}` });
@@ -108,8 +112,8 @@ suite.test('frontier plot per device shows one point per measured trial, frontie
     // the plotted latency is this device's: the point's label carries it
     const t0 = expected[0];
     const label = await card.locator(`[data-testid=plot-point][data-trial-id="${t0.id}"]`).getAttribute('aria-label');
-    const ms = t0.measurements.find((m) => m.deviceId === df.deviceId).medianMs;
-    assert(Math.abs(num(label.split('latency')[1]) - ms) < 0.01 * ms + 0.01, `point latency is the device's (${label} vs ${ms})`);
+    const ms = t0.measurements.find((m) => m.deviceId === df.deviceId && m.runtime === df.runtime).medianMs;
+    assert(Math.abs(num(label.split('latency')[1]) - ms) < 0.01 * ms + 0.01, `point latency is the device's with this runtime (${label} vs ${ms})`);
     assertEqual(await card.locator('[data-testid=latency-target-line]').count(), 1, 'latency target line');
     assertEqual(await card.locator('[data-testid=accuracy-floor-line]').count(), frontier.accuracyFloor != null ? 1 : 0, 'accuracy floor line');
     if (df.recommended) {
@@ -134,9 +138,11 @@ suite.test('plot points are keyboard-focusable, show the configuration on focus,
   }
   assert(onPoint, 'a plot point is reachable with Tab');
   // the first point Tab reaches may sit in either device's plot (their order is not fixed): use its card
-  const focusedDevice = await page.evaluate(() =>
-    document.activeElement.closest('[data-testid=device-frontier]').getAttribute('data-device-id'));
-  const tip = page.locator(`[data-testid=device-frontier][data-device-id="${focusedDevice}"]`).locator('.plot-tip');
+  const [focusedDevice, focusedRuntime] = await page.evaluate(() => {
+    const c = document.activeElement.closest('[data-testid=device-frontier]');
+    return [c.getAttribute('data-device-id'), c.getAttribute('data-runtime')];
+  });
+  const tip = page.locator(`[data-testid=device-frontier][data-device-id="${focusedDevice}"][data-runtime="${focusedRuntime}"]`).locator('.plot-tip');
   await tip.waitFor({ state: 'visible' });
   const firstId = await page.evaluate(() => document.activeElement.getAttribute('data-trial-id'));
   const t = trials.find((x) => x.id === firstId);
@@ -145,7 +151,7 @@ suite.test('plot points are keyboard-focusable, show the configuration on focus,
   assert(tipText.includes(t.config && Object.keys(t.config).length ? (t.config.layers ? Object.keys(t.config.layers)[0] : 'default') : 'dense baseline'), `tooltip shows the configuration: ${tipText}`);
   await page.keyboard.press('ArrowRight');
   const nextId = await page.evaluate(() => document.activeElement.getAttribute('data-trial-id'));
-  if (measuredOn(focusedDevice).length > 1) assert(nextId && nextId !== firstId, 'ArrowRight moves to another point');
+  if (measuredOn(focusedDevice, focusedRuntime).length > 1) assert(nextId && nextId !== firstId, 'ArrowRight moves to another point');
   await page.keyboard.press('Enter');
   await page.waitForURL(new RegExp(`#/trials/${nextId}$`));
   await page.locator('h1', { hasText: 'Trial #' }).waitFor();

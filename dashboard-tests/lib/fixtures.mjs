@@ -135,12 +135,15 @@ export class FixtureWorker {
       const m = buildMetrics({ ...trial, config: lease.config || trial.config, fidelity: lease.fidelity ?? trial.fidelity });
       this.builds.set(trial.id, m);
       const sha = await api.uploadArtifact(Buffer.from(`FRART fixture artifact of trial ${trial.id} seq ${trial.seq}\n`));
+      // a second variant so devices offering ONNX Runtime measure it too (one frontier per runtime)
+      const onnx = await api.uploadArtifact(Buffer.from(`ONNX fixture export of trial ${trial.id} seq ${trial.seq}\n`));
       const { _structured, ...metrics } = m;
-      return done(metrics, sha);
+      return done({ ...metrics, runtimeArtifacts: { 'frontier-jvm': sha, onnxruntime: onnx } }, sha);
     }
     if (lease.kind === 'MEASURE') {
       const m = this.builds.get(trial.id) || buildMetrics(trial);
-      return done(latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq, speed: this.speed }));
+      const speed = this.speed * (lease.runtime === 'onnxruntime' ? 1.35 : 1);
+      return done({ ...latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq, speed }), runtime: lease.runtime });
     }
     throw new Error(`fixture worker: unknown lease kind ${lease.kind}`);
   }
@@ -169,6 +172,7 @@ export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, esti
   const phone = await api.post('/api/v1/devices', {
     name: 'fixture-phone-arm', labels: { fixture: 'dashboard-tests' },
     hardware: { cpuModel: 'Fixture Kryo big.LITTLE', cores: 8, simdBits: 128, memoryMb: 8192, os: 'Android', arch: 'arm64', runtime: 'tflite-agent' },
+    runtimes: [{ name: 'frontier-jvm' }, { name: 'onnxruntime', version: 'fixture' }],
   });
   const offline = await api.post('/api/v1/devices', {
     name: 'fixture-board-arm', labels: { fixture: 'dashboard-tests' },

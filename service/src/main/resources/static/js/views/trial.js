@@ -44,8 +44,10 @@ export function render(root, { trialId }, ctx) {
       h('div', { class: 'grid-top' },
         h('section', { class: 'card', 'aria-labelledby': 'tr-sum' }, h('h2', { id: 'tr-sum' }, 'Summary'), dl([
           ['State', stateBadge(t.state)],
-          ['Accuracy', Number.isFinite(t.accuracy) ? [fmtPct(t.accuracy), ' ', h('span', { class: 'tag' }, 'measured')] : null],
-          ['Before fine-tuning', Number.isFinite(bm.accuracyBeforeFineTune) ? fmtPct(bm.accuracyBeforeFineTune) : null],
+          ['Accuracy', Number.isFinite(t.accuracy) ? [fmtPct(t.accuracy), ' test ', h('span', { class: 'tag' }, 'measured')] : null],
+          ['Validation accuracy', Number.isFinite(t.validationAccuracy) ? [fmtPct(t.validationAccuracy), ' ', h('span', { class: 'muted small' }, 'what the search selects by')] : null],
+          ['Before fine-tuning', Number.isFinite(bm.accuracyBeforeFineTune) ? `${fmtPct(bm.accuracyBeforeFineTune)} validation, after compression${bm.recovery && bm.recovery.bnRecalibration ? ' and BN recalibration' : ''}` : null],
+          ['Recovery', bm.recovery ? recoveryText(bm.recovery, t) : null],
           ['Fidelity', t.fidelity != null ? `${fmtNum(t.fidelity, 3)} epoch${t.fidelity === 1 ? '' : 's'}` : null],
           ['Size', t.sizeBytes != null ? fmtBytes(t.sizeBytes) : null],
           ['Params kept', bm.params != null ? fmtNum(bm.params, 0) : null],
@@ -60,7 +62,7 @@ export function render(root, { trialId }, ctx) {
           h('p', { 'data-testid': 'config-summary' }, summarizeConfig(t.config)),
           h('details', null, h('summary', null, 'JSON'), h('pre', { class: 'json' }, JSON.stringify(t.config || {}, null, 2))))),
       measurements(t),
-      Array.isArray(bm.layers) && bm.layers.length ? layersTable(bm.layers) : null);
+      layersOf(bm).length ? layersTable(layersOf(bm)) : null);
   }
 
   function measurements(t) {
@@ -93,13 +95,32 @@ export function render(root, { trialId }, ctx) {
         h('tbody', null, Object.entries(m.metrics.perLayerMs).map(([k, v]) => h('tr', null, h('td', null, k), h('td', { class: 'num' }, fmtMs(v)))))))));
   }
 
+  // the agent's per-layer compression report (buildMetrics.compression.layers); older fixtures sent buildMetrics.layers
+  function layersOf(bm) {
+    const layers = (bm.compression && bm.compression.layers) || bm.layers;
+    return Array.isArray(layers) ? layers : [];
+  }
+
+  function recoveryText(r, t) {
+    const parts = [];
+    if (r.inherited) parts.push(`continued from trial #${t.inheritedFrom ?? '?'}'s weights${Number.isFinite(r.inheritedFidelity) ? ` (${fmtNum(r.inheritedFidelity, 3)} ep)` : ''}`);
+    if (r.bnRecalibration) parts.push('BN recalibrated');
+    if (r.distillation) parts.push('distilled from the dense model');
+    return parts.length ? parts.join(' · ') : 'none';
+  }
+
   function layersTable(layers) {
+    // real reports carry kept and total counts (keptParams of params, keptMacs of macs); fixtures only the kept ones
+    const kept = (k, total, l) => (l[k] != null ? `${fmtNum(l[k], 0)} of ${fmtNum(l[total], 0)}` : fmtNum(l[total], 0));
     return h('section', { class: 'card', 'aria-labelledby': 'tr-layers' }, h('h2', { id: 'tr-layers' }, 'Layers'),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
-        h('thead', null, h('tr', null, ['Layer', 'Scheme', 'Kept params', 'MACs'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data compact', 'data-testid': 'layer-table' },
+        h('thead', null, h('tr', null, ['Layer', 'Op', 'Pruning', 'Quantization', 'Kept params', 'Kept MACs', 'Sparsity'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, layers.map((l) => h('tr', null,
-          h('td', { 'data-label': 'Layer' }, l.name ?? ''), h('td', { 'data-label': 'Scheme' }, l.scheme ?? ''),
-          h('td', { 'data-label': 'Kept params', class: 'num' }, fmtNum(l.params ?? l.keptParams, 0)),
-          h('td', { 'data-label': 'MACs', class: 'num' }, fmtNum(l.macs, 0))))))));
+          h('td', { 'data-label': 'Layer' }, l.name ?? ''), h('td', { 'data-label': 'Op' }, l.op ?? ''),
+          h('td', { 'data-label': 'Pruning' }, l.pruning ?? l.scheme ?? ''),
+          h('td', { 'data-label': 'Quantization' }, l.quantization ?? ''),
+          h('td', { 'data-label': 'Kept params', class: 'num' }, kept('keptParams', 'params', l)),
+          h('td', { 'data-label': 'Kept MACs', class: 'num' }, kept('keptMacs', 'macs', l)),
+          h('td', { 'data-label': 'Sparsity', class: 'num' }, Number.isFinite(l.sparsity) ? fmtPct(100 * l.sparsity, 1) : '–')))))));
   }
 }

@@ -131,12 +131,15 @@ public class JobService {
 
     /**
      * The job's runtimes: those asked for, each offered by some target device, or by default every
-     * runtime a target device offers, in the default order (the first steers the search).
+     * runtime a target device offers that is not emulated, in the default order (the first steers the search).
      */
     static List<String> runtimes(List<String> asked, Map<UUID, List<DeviceRuntime>> offered) {
         Set<String> all = offered.values().stream().flatMap(List::stream).map(DeviceRuntime::getName)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        if (asked == null || asked.isEmpty()) return Runtimes.inDefaultOrder(all);
+        // an emulated runtime (e.g. ARM under qemu) never enters a frontier: measured only when asked for
+        Set<String> real = offered.values().stream().flatMap(List::stream).filter(r -> !Boolean.TRUE.equals(r.getEmulated()))
+                .map(DeviceRuntime::getName).collect(Collectors.toCollection(LinkedHashSet::new));
+        if (asked == null || asked.isEmpty()) return Runtimes.inDefaultOrder(real.isEmpty() ? all : real);
         for (int i = 0; i < asked.size(); i++) {
             if (!all.contains(asked.get(i))) {
                 throw ApiException.unprocessable("runtimes[" + i + "]", "no target device offers runtime " + asked.get(i)

@@ -198,12 +198,19 @@ public class SearchStepper {
             // the baseline may be in this very batch: the strategy must count it against the budget
             List<SearchHistory.Proposed> proposed = new ArrayList<>(
                     views.stream().map(v -> new SearchHistory.Proposed(v.seq(), v.config(), v.fidelity(), v.promotedFrom())).toList());
+            if (seq == 1) {
+                for (TrialService.NewTrial anchor : quantizationAnchors(space, job.getFidelityMax(), seq, n)) {
+                    batch.add(anchor);
+                    seq++;
+                    n--;
+                }
+            }
             for (TrialService.NewTrial t : batch) proposed.add(new SearchHistory.Proposed(t.seq(), t.config(), t.fidelity(), null));
             SearchHistory history = new SearchHistory(space, job.getFidelityMin(), job.getFidelityMax(), seq,
                     job.getMaxTrials(), target.goal(), results, proposed);
             Map<Integer, TrialView> bySeq = new java.util.HashMap<>();
             views.forEach(v -> bySeq.put(v.seq(), v));
-            for (Proposal p : strategy.propose(history, n)) {
+            for (Proposal p : n > 0 ? strategy.propose(history, n) : List.<Proposal>of()) {
                 batch.add(new TrialService.NewTrial(seq++, p.config(), p.fidelity(), p.promotedFrom(),
                         inherit(job, p, bySeq), false));
             }
@@ -213,6 +220,24 @@ public class SearchStepper {
         tasks.enqueueBuilds(job.getId(), ids);
         job.proposed(batch.size());
         return batch.size();
+    }
+
+    /**
+     * Right after the dense baseline, the model quantized to each integer width of the space and not
+     * pruned at all (fine-tuned to fidelity.max, so it counts on the frontier): the reference point a
+     * deployer checks first, nearly free in accuracy, and on runtimes with integer kernels (the
+     * generated C's VNNI path) already several times faster. Strategies start from combinations of
+     * pruning and quantization and rarely propose it on their own.
+     */
+    static List<TrialService.NewTrial> quantizationAnchors(dev.frontier.coordinator.search.SearchSpace space, double fidelityMax,
+            int firstSeq, int room) {
+        List<TrialService.NewTrial> out = new ArrayList<>();
+        for (int bits : space.quantizeBits()) {
+            if (bits != 8 || out.size() >= room) continue; // int4 alone loses too much to be a reference point
+            out.add(new TrialService.NewTrial(firstSeq + out.size(),
+                    Map.of("default", Map.of("quantize", Map.of("bits", bits, "scheme", "symmetric"))), fidelityMax));
+        }
+        return out;
     }
 
     /**

@@ -125,9 +125,16 @@ class SearchJobTest extends IntegrationTest {
         assertThat(done.path("progress").path("stopReason").asString()).isEqualTo("BUDGET");
         JsonNode trials = api.get("/api/v1/jobs/" + job + "/trials?size=100").json().path("items");
         int promoted = 0;
+        int anchors = 0;
         for (JsonNode t : trials) {
             boolean full = t.path("fullFidelity").asBoolean();
-            if (t.has("promotedFrom")) {
+            if (isQuantizationAnchor(t)) {
+                // trial 1: the model quantized to int8, not pruned, fine-tuned to fidelity.max (counts on the frontier)
+                anchors++;
+                assertThat(t.path("seq").asInt()).isEqualTo(1);
+                assertThat(full).isTrue();
+                assertThat(t.path("fidelity").asDouble()).isEqualTo(1.0);
+            } else if (t.has("promotedFrom")) {
                 promoted++;
                 assertThat(full).isTrue();
                 assertThat(t.path("fidelity").asDouble()).isEqualTo(1.0);
@@ -140,7 +147,8 @@ class SearchJobTest extends IntegrationTest {
         JsonNode df = api.get("/api/v1/jobs/" + job + "/frontier").json().path("devices").get(0);
         assertThat(df.path("measured").asInt()).isEqualTo(16);
         for (JsonNode p : df.path("points")) assertThat(p.path("fullFidelity").asBoolean()).as(p.toString()).isTrue();
-        assertThat(df.path("hypervolumeHistory").size()).isEqualTo(promoted + 1);
+        assertThat(anchors).isEqualTo(1);
+        assertThat(df.path("hypervolumeHistory").size()).isEqualTo(promoted + 1 + anchors);
         assertThat(df.path("hypervolumeHistory").get(0).path("seq").asInt()).isZero();
         assertThat(df.path("hypervolumeHistory").get(0).has("at")).isTrue();
     }
@@ -182,8 +190,14 @@ class SearchJobTest extends IntegrationTest {
         JsonNode secondTrials = api.get("/api/v1/jobs/" + second.id() + "/trials?size=100").json().path("items");
         assertThat(secondTrials.size()).isGreaterThan(1);
         for (JsonNode t : secondTrials) {
-            if (t.path("seq").asInt() > 0) assertThat(earlier).doesNotContain(t.path("config").toString());
+            // the baseline and the int8 anchor are this job's own reference points; the rest goes beyond
+            if (t.path("seq").asInt() > 0 && !isQuantizationAnchor(t)) assertThat(earlier).doesNotContain(t.path("config").toString());
         }
+    }
+
+    private static boolean isQuantizationAnchor(JsonNode t) {
+        JsonNode c = t.path("config");
+        return !c.has("layers") && c.path("default").path("quantize").path("bits").asInt() == 8 && !t.has("promotedFrom");
     }
 
     /**
