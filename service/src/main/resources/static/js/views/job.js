@@ -106,6 +106,7 @@ export function render(root, { jobId }, ctx) {
     replace(settingsSec, h('h2', { id: 'settings-h' }, 'Settings'), dl([
       ['Model', models.get(job.modelId) || shortId(job.modelId)],
       ['Devices', (job.deviceIds || []).map((id) => devices.get(id) || shortId(id)).join(', ')],
+      ['Runtimes', (job.runtimes || []).length ? `${job.runtimes.join(', ')} (the first steers the search)` : null],
       ['Latency target', job.latencyTargetMs != null ? fmtMs(job.latencyTargetMs) : null],
       ['Max accuracy drop', job.maxAccuracyDrop != null ? `${fmtNum(job.maxAccuracyDrop)} pp` : null],
       ['Strategy', job.strategy], ['Seed', job.seed],

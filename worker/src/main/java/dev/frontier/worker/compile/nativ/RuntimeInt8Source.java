@@ -81,6 +81,103 @@ final class RuntimeInt8Source {
             }
 
             #ifdef FR_VNNI
+            /* fr_linear8 on vpdpbusd: the same codes as u8 (code + 128), 64 per instruction, four rows
+               sharing each input load; minus 128 x (the row's weight sum) it is the same exact int32 sum,
+               and the same epilogue, so bit-identical to the scalar loop */
+            static inline void fr_linear8_vnni(const float *x, float *y, int8_t *xq, const int8_t *w, const int32_t *comp,
+                                               const float *scales, const float *bias, int in, int np, int out, int act) {
+                float m = fr_maxabs(x, in);
+                float sx = m == 0.f ? 1.f : m / 127.f, inv = 1.f / sx;
+                uint8_t *xu = (uint8_t *) xq;
+                for (int i = 0; i < in; i++) {
+                    float v = x[i] * inv, f = __builtin_floorf(v);
+                    int r = v - f >= 0.5f ? (int) f + 1 : (int) f;
+                    xu[i] = (uint8_t) ((r < -127 ? -127 : (r > 127 ? 127 : r)) + 128);
+                }
+                for (int i = in; i < np; i++) xu[i] = 128;
+                int r = 0;
+                for (; r + 4 <= out; r += 4) {
+                    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+                    const int8_t *w0 = w + (size_t) r * np;
+                    int i = 0;
+                    for (; i + 64 <= np; i += 64) {
+                        __m512i xv = _mm512_loadu_si512(xu + i);
+                        a0 = _mm512_dpbusd_epi32(a0, xv, _mm512_loadu_si512(w0 + i));
+                        a1 = _mm512_dpbusd_epi32(a1, xv, _mm512_loadu_si512(w0 + np + i));
+                        a2 = _mm512_dpbusd_epi32(a2, xv, _mm512_loadu_si512(w0 + 2 * (size_t) np + i));
+                        a3 = _mm512_dpbusd_epi32(a3, xv, _mm512_loadu_si512(w0 + 3 * (size_t) np + i));
+                    }
+                    if (i < np) {
+                        const __mmask64 k = (1ULL << (np - i)) - 1;
+                        __m512i xv = _mm512_maskz_loadu_epi8(k, xu + i);
+                        a0 = _mm512_dpbusd_epi32(a0, xv, _mm512_maskz_loadu_epi8(k, w0 + i));
+                        a1 = _mm512_dpbusd_epi32(a1, xv, _mm512_maskz_loadu_epi8(k, w0 + np + i));
+                        a2 = _mm512_dpbusd_epi32(a2, xv, _mm512_maskz_loadu_epi8(k, w0 + 2 * (size_t) np + i));
+                        a3 = _mm512_dpbusd_epi32(a3, xv, _mm512_maskz_loadu_epi8(k, w0 + 3 * (size_t) np + i));
+                    }
+                    const __m512i acc[4] = {a0, a1, a2, a3};
+                    for (int j = 0; j < 4; j++) {
+                        int s = _mm512_reduce_add_epi32(acc[j]) - comp[r + j];
+                        y[r + j] = fr_act((float) s * (scales[r + j] * sx) + bias[r + j], act);
+                    }
+                }
+                for (; r < out; r++) {
+                    int s = 0;
+                    for (int i = 0; i < np; i++) s += w[(size_t) r * np + i] * (xu[i] - 128);
+                    y[r] = fr_act((float) s * (scales[r] * sx) + bias[r], act);
+                }
+            }
+
+            /* A conv whose input has fewer than 4 channels (the first layer) wastes most of each 4-wide
+               vpdpbusd in the channel-packed layout; as a 1x1 problem over an im2col of the codes it does
+               not: reduction index r = tap * cin + ic, packed [ceil(R/4)][plane][4] at the interior pixels
+               (the only ones a 1x1 kernel reads). plane8: the codes + 128 of the cin planes, ring included. */
+            static inline void fr_im2col_u8x4(const float *in, uint8_t *q, uint8_t *plane8, int cin, int K, int cpad,
+                                              int plane, int rs, int H, int W, int lpad, float inv) {
+                const __m512 lo = _mm512_set1_ps(-127.f), hi = _mm512_set1_ps(127.f), vinv = _mm512_set1_ps(inv);
+                const __m512 half = _mm512_set1_ps(0.5f), sign = _mm512_set1_ps(-0.f);
+                const __m128i flip = _mm_set1_epi8((char) 0x80);
+                const size_t n = (size_t) cin * plane;
+                size_t i = 0;
+                for (; i + 16 <= n; i += 16) {
+                    __m512 v = _mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(_mm512_loadu_ps(in + i), vinv), lo), hi);
+                    __m512 h = _mm512_or_ps(_mm512_and_ps(v, sign), half);
+                    __m128i b = _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(_mm512_add_ps(v, h)));
+                    _mm_storeu_si128((__m128i *) (plane8 + i), _mm_xor_si128(b, flip));
+                }
+                for (; i < n; i++) plane8[i] = (uint8_t) (fr_q8(in[i] * inv) ^ 0x80);
+                const int R = cin * K * K;
+                for (int g = 0; g < (R + 3) / 4; g++) {
+                    long off[4];
+                    int valid[4];
+                    for (int j = 0; j < 4; j++) {
+                        const int r = 4 * g + j, t = r / cin, ic = r % cin;
+                        valid[j] = r < R;
+                        off[j] = valid[j] ? (long) ic * plane + (long) (t / K - cpad) * rs + (t % K - cpad) : 0;
+                    }
+                    uint8_t *qg = q + (size_t) g * plane * 4;
+                    for (int y = 0; y < H; y++) {
+                        const long p0 = (long) (y + lpad) * rs + lpad;
+                        int x = 0;
+                        for (; x + 16 <= W; x += 16) {
+                            __m128i b[4];
+                            for (int j = 0; j < 4; j++)
+                                b[j] = valid[j] ? _mm_loadu_si128((const __m128i *) (plane8 + off[j] + p0 + x)) : flip;
+                            __m128i ab0 = _mm_unpacklo_epi8(b[0], b[1]), ab1 = _mm_unpackhi_epi8(b[0], b[1]);
+                            __m128i cd0 = _mm_unpacklo_epi8(b[2], b[3]), cd1 = _mm_unpackhi_epi8(b[2], b[3]);
+                            __m128i *o = (__m128i *) (qg + (size_t) (p0 + x) * 4);
+                            _mm_storeu_si128(o, _mm_unpacklo_epi16(ab0, cd0));
+                            _mm_storeu_si128(o + 1, _mm_unpackhi_epi16(ab0, cd0));
+                            _mm_storeu_si128(o + 2, _mm_unpacklo_epi16(ab1, cd1));
+                            _mm_storeu_si128(o + 3, _mm_unpackhi_epi16(ab1, cd1));
+                        }
+                        for (; x < W; x++)
+                            for (int j = 0; j < 4; j++)
+                                qg[(size_t) (p0 + x) * 4 + j] = valid[j] ? plane8[off[j] + p0 + x] : 0x80;
+                    }
+                }
+            }
+
             /* quantizes cin planes into [ic/4][plane][4] bytes of code + 128 (padded channels: code 0) */
             static inline void fr_quant_u8x4(const float *in, uint8_t *q, int cin, int plane, float inv) {
                 const __m512 lo = _mm512_set1_ps(-127.f), hi = _mm512_set1_ps(127.f), vinv = _mm512_set1_ps(inv);

@@ -190,5 +190,11 @@ class NativeModelTest {
         b.conv("c3", 17, 1, 1, 0).relu("r3");
         b.conv("c4", 6, 5, 1, 2).relu("r4");
         checkExact(int8(randomize(b.flatten("f").linear("fc", 13).build(), 15), null), "awkward int8");
+        // two input channels under a 5x5 kernel: the im2col form (50 reduction values, the last group of 4
+        // half padding) on rows of 19 (a vector block and a tail); a linear of 70 rows over 1064 inputs
+        // (four-row blocks plus two rows, a masked tail of the 64-byte dot products)
+        NetworkBuilder few = new NetworkBuilder(43, 2, 7, 19);
+        few.conv("c1", 8, 5, 1, 2).relu("r1");
+        checkExact(int8(randomize(few.flatten("f").linear("fc", 70).build(), 16), null), "int8 im2col and VNNI linear");
     }
 }
