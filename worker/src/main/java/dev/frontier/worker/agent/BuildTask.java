@@ -232,6 +232,14 @@ public final class BuildTask {
             tuned = Compressor.requantize(tuned);
         }
         timings.put("fineTune", ms(t));
+        // a diverged fine-tune (or a broken model) leaves NaN weights: such an artifact evaluates at chance
+        // and no runtime can run it honestly, so the build fails and says why instead of reporting it
+        String broken = nonFinite(tuned);
+        if (broken != null) {
+            throw new TaskFailure("DIVERGED", "parameter " + broken + " holds NaN or infinite values"
+                    + (epochs > 0 ? " after " + epochs + " epochs of fine-tuning: the configuration is too destructive"
+                            + " to recover at this learning rate" : " (the model itself)"), false);
+        }
 
         // int8 convs quantize their input with a fixed calibrated scale, as a deployed int8 model does;
         // without one they take the input's max on every call (slower, and not what ships). Same slice
@@ -253,6 +261,18 @@ public final class BuildTask {
         byte[] artifact = Artifact.toBytes(FrontierCompiler.compile(tuned, FrontierCompiler.Options.untuned()));
         timings.put("compile", ms(t));
         return new Built(tuned, artifact, compressed, calibrationImages, calibration, before, recovery, timings);
+    }
+
+    /** The first parameter with a NaN or infinite value, or null when all are finite. */
+    static String nonFinite(Graph g) {
+        for (Map.Entry<String, dev.frontier.worker.model.Tensor> p : g.params().entrySet()) {
+            for (float v : p.getValue().data()) {
+                if (!Float.isFinite(v)) {
+                    return p.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     /** Same nodes and parameter shapes: a checkpoint of this very configuration. */

@@ -31,6 +31,25 @@ class BuildTaskTest {
     static final int TEST_IMAGES = 500;
 
     @Test
+    void aModelWithNonFiniteWeightsFailsTheBuildWithAReason() throws Exception {
+        Graph model = Zoo.lenet5(1, 10);
+        assertThat(BuildTask.nonFinite(model)).isNull();
+        String victim = model.params().keySet().stream().sorted().findFirst().orElseThrow();
+        model.param(victim).data()[0] = Float.NaN;
+        assertThat(BuildTask.nonFinite(model)).isEqualTo(victim);
+        DataSplits data = Datasets.fashionMnist();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BuildTask.build(model, data, json("{}"), 0, 1, 0, Progress.NONE))
+                .isInstanceOf(TaskFailure.class)
+                .hasMessageContaining(victim).hasMessageContaining("NaN");
+        try {
+            BuildTask.build(model, data, json("{}"), 0, 1, 0, Progress.NONE);
+        } catch (TaskFailure f) {
+            assertThat(f.kind()).isEqualTo("DIVERGED");
+            assertThat(f.retryable()).isFalse();
+        }
+    }
+
+    @Test
     void int8BuildCarriesCalibratedScalesAndKeepsAccuracy() throws Exception {
         Graph model = Bench.demoModel(System.out);
         DataSplits data = Datasets.fashionMnist();
