@@ -107,8 +107,7 @@ class LeaseReports {
     private static LockedLease row(ResultSet rs, int i) throws SQLException {
         TaskRecord task = new TaskRecord(rs.getLong("task_id"), TaskKind.valueOf(rs.getString("kind")),
                 rs.getObject("job_id", UUID.class), rs.getObject("trial_id", UUID.class), rs.getObject("model_id", UUID.class),
-                rs.getObject("device_id", UUID.class), rs.getInt("attempts"),
-                "MEASURE".equals(rs.getString("kind")) ? java.util.Objects.requireNonNullElse(rs.getString("runtime"), "frontier-jvm") : null);
+                rs.getObject("device_id", UUID.class), rs.getInt("attempts"), rs.getString("runtime"));
         return new LockedLease(rs.getObject("id", UUID.class), rs.getObject("worker_id", UUID.class),
                 LeaseState.valueOf(rs.getString("state")), rs.getTimestamp("expires_at").toInstant(), rs.getString("result"),
                 rs.getString("artifact_sha256"), task, TaskState.valueOf(rs.getString("task_state")));

@@ -77,8 +77,7 @@ class TaskEntity {
     }
 
     TaskRecord record() {
-        return new TaskRecord(id, kind, jobId, trialId, modelId, deviceId, attempts,
-                kind == TaskKind.MEASURE ? (runtime == null ? "frontier-jvm" : runtime) : null);
+        return new TaskRecord(id, kind, jobId, trialId, modelId, deviceId, attempts, runtime);
     }
 
     Long getId() { return id; }

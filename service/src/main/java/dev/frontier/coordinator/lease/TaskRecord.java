@@ -8,7 +8,11 @@ import java.util.UUID;
  */
 public record TaskRecord(long id, TaskKind kind, UUID jobId, UUID trialId, UUID modelId, UUID deviceId, int attempts,
         String runtime) {
+    public TaskRecord {
+        runtime = kind != TaskKind.MEASURE ? null : runtime == null ? "frontier-jvm" : runtime;
+    }
+
     public TaskRecord(long id, TaskKind kind, UUID jobId, UUID trialId, UUID modelId, UUID deviceId, int attempts) {
-        this(id, kind, jobId, trialId, modelId, deviceId, attempts, kind == TaskKind.MEASURE ? "frontier-jvm" : null);
+        this(id, kind, jobId, trialId, modelId, deviceId, attempts, null);
     }
 }

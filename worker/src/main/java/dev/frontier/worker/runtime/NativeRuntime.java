@@ -74,18 +74,7 @@ final class NativeRuntime extends NamedRuntime {
         try {
             String key = Artifact.sha256((Artifact.sha256(Files.readAllBytes(bundleZip)) + "|" + toolchain.describe())
                     .getBytes(StandardCharsets.UTF_8)).substring(0, 24);
-            Path dir = cache.resolve(key);
-            NativeBuild done = NativeBuild.at(dir, toolchain);
-            if (Files.isExecutable(done.harness())) return done;
-            Path tmp = Files.createDirectories(cache).resolve(key + ".tmp" + ProcessHandle.current().pid());
-            unzip(bundleZip, tmp);
-            NativeBuild.at(tmp, toolchain).build(toolchain, !toolchain.vectorKernels());
-            try {
-                Files.move(tmp, dir);
-            } catch (IOException raced) {
-                // built meanwhile by another measurement of the same bundle: use that one
-            }
-            return done;
+            return NativeBuild.cached(cache, key, toolchain, !toolchain.vectorKernels(), dir -> unzip(bundleZip, dir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

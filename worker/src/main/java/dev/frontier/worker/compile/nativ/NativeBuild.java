@@ -101,17 +101,30 @@ public final class NativeBuild {
         StringBuilder key = new StringBuilder(tc.compiler() + "|" + tc.version() + "|" + tc.cflags() + "|" + scalar);
         files.forEach((k, v) -> key.append('|').append(k).append('|').append(v));
         String hash = Artifact.sha256(key.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 20);
-        Path dir = cacheRoot().resolve(hash);
-        NativeBuild b = new NativeBuild(dir, tc);
+        return cached(cacheRoot(), hash, tc, scalar, dir -> write(plan, tc, dir));
+    }
+
+    /** Puts a bundle's sources into a fresh directory (generated from a plan, unpacked from a zip, ...). */
+    public interface SourceWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * The bundle built under {@code root/key}: on a miss its sources are written into a temporary
+     * directory, built, and moved there, so a half-built bundle is never found; a concurrent build of
+     * the same key that finishes first wins.
+     */
+    public static NativeBuild cached(Path root, String key, NativeToolchain tc, boolean scalar, SourceWriter sources) {
+        NativeBuild b = new NativeBuild(root.resolve(key), tc);
         if (Files.isExecutable(b.harness())) {
             return b;
         }
         try {
-            Path tmp = Files.createDirectories(cacheRoot()).resolve(hash + ".tmp" + ProcessHandle.current().pid());
-            write(plan, tc, tmp);
+            Path tmp = Files.createDirectories(root).resolve(key + ".tmp" + ProcessHandle.current().pid());
+            sources.write(tmp);
             new NativeBuild(tmp, tc).build(tc, scalar);
             try {
-                Files.move(tmp, dir);
+                Files.move(tmp, b.dir());
             } catch (IOException raced) {
                 // another process built the same bundle first: use theirs
             }
