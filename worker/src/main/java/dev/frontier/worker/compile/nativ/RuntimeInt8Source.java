@@ -241,18 +241,15 @@ final class RuntimeInt8Source {
                         }
                     }
                 }
-                const __m512i lanes = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4,
-                                                          3, 2, 1, 0), _mm512_set1_epi32(plane));
                 _Pragma("GCC unroll 4") for (int v = 0; v < OCV; v++) {
-                    const int left = cout - oc0 - 16 * v;
-                    const __mmask16 m = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
                     const __m512i c = _mm512_load_si512((const void *) (comp + oc0 + 16 * v));
                     const __m512 sc = _mm512_loadu_ps(scale + oc0 + 16 * v), b = _mm512_loadu_ps(bias + oc0 + 16 * v);
-                    float *o = out + (size_t) (oc0 + 16 * v) * plane + p0;
+                    __m512 r[16];
                     _Pragma("GCC unroll 16") for (int j = 0; j < PW; j++) {
                         const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[v][j], c));
-                        _mm512_mask_i32scatter_ps(o + j, m, lanes, fr_vact(_mm512_add_ps(_mm512_mul_ps(f, sc), b), act), 4);
+                        r[j] = fr_vact(_mm512_add_ps(_mm512_mul_ps(f, sc), b), act);
                     }
+                    fr_store_t16(out + (size_t) (oc0 + 16 * v) * plane + p0, r, PW, plane, cout - oc0 - 16 * v);
                 }
             }
             #endif

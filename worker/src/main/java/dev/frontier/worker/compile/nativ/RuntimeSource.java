@@ -23,6 +23,13 @@ final class RuntimeSource {
             #include <immintrin.h>
             #endif
             #define FR_INLINE static inline __attribute__((always_inline))
+            /* a function gcc must not specialise for constant arguments (keeps weight tables out of
+               the vector constant pool); clang has no noipa and does not clone such functions */
+            #if defined(__GNUC__) && !defined(__clang__)
+            #define FR_NOIPA __attribute__((noipa))
+            #else
+            #define FR_NOIPA __attribute__((noinline))
+            #endif
 
             /* channel planes of (h + 2 ring) x (w + 2 ring) floats with a zero ring (as the JVM Layout) */
             typedef struct { int c, h, w, ring; } fr_layout;
@@ -178,10 +185,46 @@ final class RuntimeSource {
             }
 
             /*
+             * Stores PW vectors whose 16 lanes are output channels (one vector per pixel) as PW consecutive
+             * pixels of each channel's plane: a 16 x 16 transpose in registers (4 rounds of 16 shuffles),
+             * then one masked store per channel. It replaced a scatter per pixel, which cost the int8 model
+             * a fifth of its time (0.090 -> 0.072 ms) and the dense float one ~10 %.
+             */
+            FR_INLINE void fr_store_t16(float *o, const __m512 *v, const int PW, const int plane, const int channels) {
+                __m512 r[16], t[16], u[16];
+                _Pragma("GCC unroll 16") for (int j = 0; j < 16; j++) r[j] = j < PW ? v[j] : _mm512_setzero_ps();
+                _Pragma("GCC unroll 8") for (int i = 0; i < 8; i++) {
+                    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+                    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+                }
+                /* u[4g + c]: rows 4g..4g+3 of column 4L + c in 128-bit lane L */
+                _Pragma("GCC unroll 4") for (int g = 0; g < 4; g++) {
+                    const __m512d a = _mm512_castps_pd(t[4 * g]), b = _mm512_castps_pd(t[4 * g + 1]);
+                    const __m512d c = _mm512_castps_pd(t[4 * g + 2]), d = _mm512_castps_pd(t[4 * g + 3]);
+                    u[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+                    u[4 * g + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+                    u[4 * g + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+                    u[4 * g + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+                }
+                /* a 4 x 4 transpose of 128-bit lanes per column residue c */
+                _Pragma("GCC unroll 4") for (int c = 0; c < 4; c++) {
+                    const __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44), v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
+                    const __m512 v2 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44), v3 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
+                    r[c] = _mm512_shuffle_f32x4(v0, v2, 0x88);
+                    r[4 + c] = _mm512_shuffle_f32x4(v0, v2, 0xDD);
+                    r[8 + c] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+                    r[12 + c] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
+                }
+                const __mmask16 pm = PW >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << PW) - 1);
+                _Pragma("GCC unroll 16") for (int l = 0; l < 16; l++)
+                    if (l < channels) _mm512_mask_storeu_ps(o + (size_t) l * plane, pm, r[l]);
+            }
+
+            /*
              * Dense "same" stride-1 convolution, one register block: OCV blocks of 16 output channels (the
              * vector lanes) x PW consecutive output pixels of one row. Each tap broadcasts one input pixel
              * against OCV weight vectors (packed [ocb][ic][tap][16]), so only real pixels are computed and
-             * no ring column is wasted. Results are scattered to the OC planes (the activation layout).
+             * no ring column is wasted. Results are transposed into the OC planes (the activation layout).
              */
             FR_INLINE void fr_dense_blk(const float *restrict in, float *restrict out, const float *restrict w,
                                         const float *restrict bias, const int cin, const int plane, const int rs,
@@ -210,14 +253,9 @@ final class RuntimeSource {
                         }
                     }
                 }
-                const __m512i lanes = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4,
-                                                          3, 2, 1, 0), _mm512_set1_epi32(plane));
                 _Pragma("GCC unroll 4") for (int v = 0; v < OCV; v++) {
-                    const int left = cout - oc0 - 16 * v;
-                    const __mmask16 m = left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1);
-                    float *o = out + (size_t) (oc0 + 16 * v) * plane + p0;
-                    _Pragma("GCC unroll 16") for (int j = 0; j < PW; j++)
-                        _mm512_mask_i32scatter_ps(o + j, m, lanes, fr_vact(acc[v][j], act), 4);
+                    _Pragma("GCC unroll 16") for (int j = 0; j < PW; j++) acc[v][j] = fr_vact(acc[v][j], act);
+                    fr_store_t16(out + (size_t) (oc0 + 16 * v) * plane + p0, acc[v], PW, plane, cout - oc0 - 16 * v);
                 }
             }
 

@@ -13,6 +13,10 @@ import java.util.Locale;
  * (input channel, tap) share one load of NV input vectors; the vectors run over the flattened plane
  * (every tap is a constant offset from the output position, thanks to the zero ring), so the ring
  * columns between rows get garbage that is zeroed afterwards.
+ * The weights are not immediates: a {@code _mm512_set1_ps(constant)} becomes a 64-byte vector in the
+ * constant pool per weight (16x the bytes: an 8x conv4 group's pool overflowed L1 and the kernel ran at
+ * ~27 % of peak). Each group reads a compact table in the order of use through a pointer argument, which
+ * gcc cannot fold back into vectors (noipa), so every FMA takes its weight as a 4-byte embedded broadcast.
  */
 final class SparseConvEmitter {
     /**
@@ -48,7 +52,7 @@ final class SparseConvEmitter {
         for (int gi = 0; gi < groups.size(); gi++) {
             String g = fn + "_g" + gi;
             groupFunction(sb, g, groups.get(gi), taps, c, li, lo);
-            body.append("    ").append(g).append("(in, out);\n");
+            body.append("    ").append(g).append("(in, out, ").append(g).append("_w);\n");
         }
         body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), c.cout()));
         return body.toString();
@@ -78,16 +82,20 @@ final class SparseConvEmitter {
             blocks = 1;
             lastMask = n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1;
         }
-        sb.append("static void ").append(g).append("(const float *restrict in, float *restrict out) {\n");
-        sb.append(String.format(Locale.ROOT, "    enum { NV = %d };%n    const __mmask16 last = 0x%X;%n", nv, lastMask));
-        sb.append(String.format(Locale.ROOT, "    for (int b = 0; b < %d; b++) {%n", blocks));
-        sb.append(String.format(Locale.ROOT, "    const int p0 = %d + b * %d, p = p0 < %d ? p0 : %d;%n", start, 16 * nv,
+        StringBuilder code = new StringBuilder();
+        List<Float> table = new ArrayList<>();
+        code.append("static FR_NOIPA void ").append(g)
+                .append("(const float *restrict in, float *restrict out, const float *restrict wt) {\n");
+        code.append(String.format(Locale.ROOT, "    enum { NV = %d };%n    const __mmask16 last = 0x%X;%n", nv, lastMask));
+        code.append(String.format(Locale.ROOT, "    for (int b = 0; b < %d; b++) {%n", blocks));
+        code.append(String.format(Locale.ROOT, "    const int p0 = %d + b * %d, p = p0 < %d ? p0 : %d;%n", start, 16 * nv,
                 end - 16 * nv, Math.max(start, end - 16 * nv)));
-        sb.append(String.format(Locale.ROOT, "    const float *s_ = in + p; __m512 x_[NV]; __m512 a_[%d][NV]; (void) s_; (void) x_;%n", ocs.length));
+        code.append(String.format(Locale.ROOT, "    const float *s_ = in + p; __m512 x_[NV]; __m512 a_[%d][NV]; (void) s_; (void) x_;%n", ocs.length));
         for (int j = 0; j < ocs.length; j++) {
-            sb.append(String.format(Locale.ROOT,
-                    "    { const __m512 b_ = _mm512_set1_ps(%s); _Pragma(\"GCC unroll 16\") for (int v_ = 0; v_ < NV; v_++) a_[%d][v_] = b_; }%n",
-                    CText.f(c.bias()[ocs[j]]), j));
+            code.append(String.format(Locale.ROOT,
+                    "    { const __m512 b_ = _mm512_set1_ps(wt[%d]); _Pragma(\"GCC unroll 16\") for (int v_ = 0; v_ < NV; v_++) a_[%d][v_] = b_; }%n",
+                    table.size(), j));
+            table.add(c.bias()[ocs[j]]);
         }
         BitSet union = new BitSet();
         for (int oc : ocs) {
@@ -97,19 +105,25 @@ final class SparseConvEmitter {
             int ic = i / k2;
             int t = i % k2;
             int off = ic * li.plane() + (t / k - c.padding()) * li.rowStride() + (t % k - c.padding());
-            sb.append("    FR_SP_LOAD(").append(off).append(')');
+            code.append("    FR_SP_LOAD(").append(off).append(')');
             for (int j = 0; j < ocs.length; j++) {
                 if (taps.get(ocs[j]).get(i)) {
-                    sb.append(" FR_SP_FMA(").append(j).append(", ")
-                            .append(CText.f(c.w()[ocs[j] * c.cin() * k2 + i])).append(')');
+                    code.append(" FR_SP_FMA(").append(j).append(", wt[").append(table.size()).append("])");
+                    table.add(c.w()[ocs[j] * c.cin() * k2 + i]);
                 }
             }
-            sb.append('\n');
+            code.append('\n');
         }
         for (int j = 0; j < ocs.length; j++) {
-            sb.append(String.format(Locale.ROOT, "    fr_store_row(out + %d + p, a_[%d], NV, last, %d);%n",
+            code.append(String.format(Locale.ROOT, "    fr_store_row(out + %d + p, a_[%d], NV, last, %d);%n",
                     ocs[j] * lo.plane(), j, c.h().act()));
         }
+        float[] w = new float[table.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = table.get(i);
+        }
+        CText.floatArray(sb, g + "_w", w);
+        sb.append(code);
         sb.append("    }\n}\n");
     }
 
