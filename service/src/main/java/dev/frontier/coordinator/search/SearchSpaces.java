@@ -6,12 +6,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Derives the space from a model profile (docs/contracts.md): each layer's {@code prunable}
- * schemes when the profile lists them, otherwise what fits its op and kernel. A job's
- * {@code searchSpace} may only narrow it.
+ * Derives the space from a model profile (docs/contracts.md): each layer's {@code prunable} schemes,
+ * as the worker's scheme registry decided them (a layer without the list is not searched: fitness is
+ * decided in one place, the worker's pruners), and the pattern parameters the registry advertises.
+ * A job's {@code searchSpace} may only narrow it.
  */
 public final class SearchSpaces {
     public static final List<Double> DEFAULT_RATES = List.of(0.25, 0.4, 0.5, 0.6, 0.75, 0.9);
+    /** Used only when a profile predates the advertised registry ({@code schemes}). */
     private static final List<Integer> PATTERN_COUNTS = List.of(4, 6, 8);
     private static final List<Double> CONNECTIVITY = List.of(0.0, 0.25, 0.5, 0.75);
     private static final List<Integer> DEFAULT_BITS = List.of(0, 8);
@@ -64,8 +66,26 @@ public final class SearchSpaces {
                 ? List.copyOf(narrowing.rates()) : DEFAULT_RATES;
         List<Integer> bits = narrowing != null && narrowing.quantizeBits() != null && !narrowing.quantizeBits().isEmpty()
                 ? List.copyOf(narrowing.quantizeBits()) : DEFAULT_BITS;
-        List<Double> connectivity = CONNECTIVITY.stream().filter(c -> c == 0.0 || rates.contains(c)).toList();
-        return new SearchSpace(layers, rates, PATTERN_COUNTS, connectivity.isEmpty() ? List.of(0.0) : connectivity, bits);
+        List<Integer> patternCounts = searchValues(profile, "pattern", "patterns", PATTERN_COUNTS).stream()
+                .map(Number::intValue).toList();
+        List<Double> connectivity = searchValues(profile, "pattern", "connectivity", CONNECTIVITY).stream()
+                .map(Number::doubleValue).filter(c -> c == 0.0 || rates.contains(c)).toList();
+        return new SearchSpace(layers, rates, patternCounts, connectivity.isEmpty() ? List.of(0.0) : connectivity, bits);
+    }
+
+    /** A scheme parameter's search values as the profile's registry ({@code schemes}) advertises them. */
+    static List<? extends Number> searchValues(Map<String, Object> profile, String scheme, String parameter,
+                                               List<? extends Number> fallback) {
+        if (profile != null && profile.get("schemes") instanceof List<?> schemes) {
+            for (Object o : schemes) {
+                if (o instanceof Map<?, ?> s && scheme.equals(s.get("name")) && s.get("searchValues") instanceof Map<?, ?> values
+                        && values.get(parameter) instanceof List<?> list && !list.isEmpty()
+                        && list.stream().allMatch(Number.class::isInstance)) {
+                    return list.stream().map(Number.class::cast).toList();
+                }
+            }
+        }
+        return fallback;
     }
 
     /** scheme -> the lowest probed rate that is destructive on this layer (see {@link #fromProfile}). */
@@ -146,8 +166,8 @@ public final class SearchSpaces {
             if (scheme.equals("none")) continue;
             boolean fits = searched.stream().anyMatch(l -> schemesFor(l).contains(scheme));
             if (!fits) {
-                String why = scheme.equals("pattern") ? "pattern pruning needs a 3x3 convolution and " + (wanted == null ? "the model has none"
-                        : "none of the searched layers is one") : "no searched layer supports '" + scheme + "'";
+                String first = searched.stream().map(l -> unfitReason(l, scheme)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                String why = "no searched layer supports '" + scheme + "'" + (first == null ? "" : " (e.g. " + first + ")");
                 out.add(new Problem("searchSpace.schemes[" + i + "]", why));
             }
         }
@@ -158,23 +178,16 @@ public final class SearchSpaces {
         return out;
     }
 
+    /** The schemes the worker found to fit this layer (none when the profile does not say). */
     static List<String> schemesFor(Map<?, ?> layer) {
         if (layer.get("prunable") instanceof List<?> listed) {
             return listed.stream().map(String::valueOf).map(s -> s.toLowerCase(Locale.ROOT)).toList();
         }
-        String op = String.valueOf(layer.get("op")).toLowerCase(Locale.ROOT);
-        if (op.startsWith("conv")) {
-            return is3x3(layer.get("kernel"))
-                    ? List.of("pattern", "connectivity", "filter", "unstructured", "block")
-                    : List.of("connectivity", "filter", "unstructured", "block");
-        }
-        if (op.equals("linear") || op.equals("dense") || op.equals("fc") || op.equals("gemm")) {
-            return List.of("block", "filter", "unstructured");
-        }
         return List.of();
     }
 
-    private static boolean is3x3(Object kernel) {
-        return kernel instanceof List<?> k && k.size() == 2 && "3".equals(String.valueOf(k.get(0))) && "3".equals(String.valueOf(k.get(1)));
+    /** The worker's reason why {@code scheme} does not fit {@code layer}, if the profile carries one. */
+    static String unfitReason(Map<?, ?> layer, String scheme) {
+        return layer.get("unfit") instanceof Map<?, ?> why && why.get(scheme) instanceof String reason ? reason : null;
     }
 }

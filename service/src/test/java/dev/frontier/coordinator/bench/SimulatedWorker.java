@@ -22,9 +22,9 @@ final class SimulatedWorker implements Runnable {
             "params", 100_000, "macs", 2_000_000, "inputShape", List.of(1, 28, 28), "baselineAccuracy", 90.0,
             "synthetic", true,
             "layers", List.of(
-                    Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 288),
-                    Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 18_432),
-                    Map.of("name", "fc1", "op", "linear", "params", 80_000),
+                    Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 288, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
+                    Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 18_432, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
+                    Map.of("name", "fc1", "op", "linear", "params", 80_000, "prunable", List.of("block", "filter", "unstructured")),
                     Map.of("name", "relu1", "op", "relu", "params", 0)));
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RandomStrategyTest {
     private static final Map<String, Object> PROFILE = Map.of("layers", List.of(
-            Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3)),
-            Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(1, 1)),
-            Map.of("name", "fc1", "op", "linear"),
+            Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
+            Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(1, 1), "prunable", List.of("connectivity", "filter", "unstructured", "block")),
+            Map.of("name", "fc1", "op", "linear", "prunable", List.of("block", "filter", "unstructured")),
             Map.of("name", "relu", "op", "relu"),
             Map.of("name", "fc2", "op", "linear", "prunable", List.of("unstructured"))));
 

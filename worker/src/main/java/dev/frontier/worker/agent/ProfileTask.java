@@ -6,7 +6,7 @@ import java.util.Map;
 
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.model.Graph;
-import dev.frontier.worker.model.ModelProfile;
+import dev.frontier.worker.profile.ModelProfile;
 import dev.frontier.worker.profile.Sensitivity;
 import tools.jackson.databind.node.ObjectNode;
 

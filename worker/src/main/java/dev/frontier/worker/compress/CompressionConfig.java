@@ -22,13 +22,6 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> TOP_KEYS = Set.of("default", "layers");
     private static final Set<String> LAYER_KEYS = Set.of("prune", "quantize");
-    private static final Map<String, Set<String>> PRUNE_KEYS = Map.of(
-            "pattern", Set.of("scheme", "patterns", "connectivity", "library"),
-            "connectivity", Set.of("scheme", "rate"),
-            "block", Set.of("scheme", "rate", "block", "along"),
-            "filter", Set.of("scheme", "rate", "criterion"),
-            "unstructured", Set.of("scheme", "rate"),
-            "none", Set.of("scheme"));
     private static final Set<String> QUANT_KEYS = Set.of("bits", "scheme");
 
     public CompressionConfig {
@@ -51,6 +44,11 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
             throw new InvalidConfigException("compression config is empty; use {} for the dense baseline");
         }
         return parse(root);
+    }
+
+    /** A configuration built in code (maps, lists, numbers, strings), checked like any other. */
+    public static CompressionConfig of(Map<String, Object> config) {
+        return parse((JsonNode) JSON.valueToTree(config));
     }
 
     public static CompressionConfig parse(JsonNode root) {
@@ -112,41 +110,36 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
         }
         JsonNode s = p.get("scheme");
         if (s == null || !s.isString()) {
-            errors.add(path + ": 'scheme' is required, one of " + PRUNE_KEYS.keySet().stream().sorted().toList());
+            errors.add(path + ": 'scheme' is required, one of " + schemeNames());
             return null;
         }
         String scheme = s.stringValue();
-        Set<String> allowed = PRUNE_KEYS.get(scheme);
-        if (allowed == null) {
-            errors.add(path + ": unknown scheme '" + scheme + "'; expected one of "
-                    + PRUNE_KEYS.keySet().stream().sorted().toList());
+        Schemes.Scheme entry = Schemes.byName(scheme).filter(e -> e.name().equals(scheme)).orElse(null);
+        if (entry == null && !scheme.equals("none")) {
+            errors.add(path + ": unknown scheme '" + scheme + "'; expected one of " + schemeNames());
             return null;
         }
         int before = errors.size();
-        unknownKeys(p, allowed, path, errors);
+        unknownKeys(p, entry == null ? Schemes.NONE_KEYS : entry.keys(), path, errors);
         if (errors.size() > before) {
             return null;
         }
         try {
-            return switch (scheme) {
-                case "pattern" -> new PruneSpec.Pattern(
-                        integer(p, "patterns", 8, path),
-                        number(p, "connectivity", 0.0, path),
-                        PruneSpec.LibraryScope.parse(string(p, "library", "model", path)));
-                case "connectivity" -> new PruneSpec.Connectivity(number(p, "rate", null, path));
-                case "block" -> block(p, path);
-                case "filter" -> new PruneSpec.Filter(number(p, "rate", null, path),
-                        PruneSpec.FilterCriterion.parse(string(p, "criterion", "l2", path)));
-                case "unstructured" -> new PruneSpec.Unstructured(number(p, "rate", null, path));
-                default -> new PruneSpec.None();
-            };
+            return entry == null ? new PruneSpec.None() : entry.parser().parse(p, path);
         } catch (InvalidConfigException e) {
             errors.add(path + ": " + e.getMessage());
             return null;
         }
     }
 
-    private static PruneSpec block(JsonNode p, String path) {
+    /** The registered schemes and "none", sorted, for messages. */
+    private static List<String> schemeNames() {
+        List<String> names = new ArrayList<>(Schemes.names());
+        names.add("none");
+        return names.stream().sorted().toList();
+    }
+
+    static PruneSpec block(JsonNode p, String path) {
         JsonNode b = p.get("block");
         if (b == null || !b.isArray() || b.size() != 2 || !b.get(0).isIntegralNumber() || !b.get(1).isIntegralNumber()
                 || !b.get(0).canConvertToInt() || !b.get(1).canConvertToInt()) {
@@ -197,7 +190,7 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
         }
     }
 
-    private static double number(JsonNode n, String key, Double def, String path) {
+    static double number(JsonNode n, String key, Double def, String path) {
         JsonNode v = n.get(key);
         if (v == null || v.isNull()) {
             if (def == null) {
@@ -211,7 +204,7 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
         return v.doubleValue();
     }
 
-    private static int integer(JsonNode n, String key, int def, String path) {
+    static int integer(JsonNode n, String key, int def, String path) {
         JsonNode v = n.get(key);
         if (v == null || v.isNull()) {
             return def;
@@ -222,7 +215,7 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
         return v.intValue();
     }
 
-    private static String string(JsonNode n, String key, String def, String path) {
+    static String string(JsonNode n, String key, String def, String path) {
         JsonNode v = n.get(key);
         if (v == null || v.isNull()) {
             return def;

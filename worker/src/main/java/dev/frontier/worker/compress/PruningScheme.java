@@ -15,23 +15,8 @@ public interface PruningScheme<S extends PruneSpec> {
 
     Graph apply(Graph g, Node layer, S spec);
 
-    /** The scheme for a spec; pattern pruning gets a per-layer library (see {@link PatternPruning}). */
-    @SuppressWarnings("unchecked")
+    /** The scheme for a spec (see {@link Schemes}); pattern pruning gets a per-layer library (see {@link PatternPruning}). */
     static <S extends PruneSpec> PruningScheme<S> forSpec(S spec) {
-        PruningScheme<?> s;
-        if (spec instanceof PruneSpec.Pattern) {
-            s = new PatternPruning(null);
-        } else if (spec instanceof PruneSpec.Connectivity) {
-            s = new ConnectivityPruning();
-        } else if (spec instanceof PruneSpec.Block) {
-            s = new BlockPruning();
-        } else if (spec instanceof PruneSpec.Filter) {
-            s = new FilterPruning();
-        } else if (spec instanceof PruneSpec.Unstructured) {
-            s = new UnstructuredPruning();
-        } else {
-            throw new IllegalArgumentException("no pruning scheme for " + spec.describe());
-        }
-        return (PruningScheme<S>) s;
+        return Schemes.pruner(spec);
     }
 }

@@ -7,12 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
+import dev.frontier.worker.compress.CompressionConfig;
 import dev.frontier.worker.compress.Compressor;
+import dev.frontier.worker.compress.Schemes;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
-import dev.frontier.worker.model.ModelProfile;
 import dev.frontier.worker.model.Node;
 import dev.frontier.worker.train.BatchNormRecalibration;
 import dev.frontier.worker.train.Evaluator;
@@ -58,7 +59,7 @@ public final class Sensitivity {
             progress.accept((double) i / probes.size(), "sensitivity of " + p.layer + ": " + p.scheme + " " + p.rate);
             Graph pruned;
             try {
-                pruned = Compressor.compress(g, p.config()).graph();
+                pruned = Compressor.compress(g, CompressionConfig.of(p.config())).graph();
             } catch (IllegalArgumentException e) {
                 continue; // a probe the layer cannot take (e.g. too few channels): nothing to learn
             }
@@ -76,23 +77,18 @@ public final class Sensitivity {
     }
 
     private record Probe(String layer, String scheme, double rate) {
-        String config() {
-            // block probes use the coordinator's block shape (search Encoding.BLOCK: 4 x 16)
-            String prune = switch (scheme) {
-                case "pattern" -> String.format(Locale.ROOT, "{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":%s}", rate);
-                case "block" -> String.format(Locale.ROOT, "{\"scheme\":\"block\",\"rate\":%s,\"block\":[4,16]}", rate);
-                default -> String.format(Locale.ROOT, "{\"scheme\":\"%s\",\"rate\":%s}", scheme, rate);
-            };
-            return "{\"layers\":{\"" + layer + "\":{\"prune\":" + prune + "}}}";
+        /** The registry's configuration at this strength (the search uses the same ones). */
+        Map<String, Object> config() {
+            Map<String, Object> prune = Schemes.byName(scheme).orElseThrow().atStrength().apply(rate);
+            return Map.of("layers", Map.of(layer, Map.of("prune", prune)));
         }
     }
 
     private static List<Probe> probes(Graph g) {
         List<Probe> out = new ArrayList<>();
         List<Node> weighted = g.weightedNodes();
-        Node last = weighted.isEmpty() ? null : weighted.get(weighted.size() - 1);
         for (Node n : weighted) {
-            for (String scheme : ModelProfile.schemes(n, n == last)) {
+            for (String scheme : Schemes.fitting(g, n)) {
                 if (!PROBED.contains(scheme) || (scheme.equals("block") && !(n.layer() instanceof Layer.Linear))) {
                     continue;
                 }

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The harness itself, on a few hand-written rows (a test fixture, not recorded data). */
 class ReplayTableTest {
-    private static final Map<String, Object> PROFILE = Map.of("layers", List.of(Map.of("name", "fc", "op", "linear")));
+    private static final Map<String, Object> PROFILE = Map.of("layers", List.of(Map.of("name", "fc", "op", "linear",
+            "prunable", List.of("block", "filter", "unstructured"))));
 
     @Test
     void readsApiTrialPagesAndJsonLinesAndAnswersWithTheNearestRow(@TempDir Path dir) throws Exception {

@@ -16,11 +16,11 @@ import dev.frontier.coordinator.search.SearchSpaces;
  */
 public final class SyntheticProblem implements Oracle {
     public static final Map<String, Object> PROFILE = Map.of("baselineAccuracy", 90.0, "layers", List.of(
-            Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 1_000),
-            Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 20_000),
-            Map.of("name", "conv3", "op", "conv2d", "kernel", List.of(3, 3), "params", 40_000),
-            Map.of("name", "fc1", "op", "linear", "params", 80_000),
-            Map.of("name", "fc2", "op", "linear", "params", 2_000)));
+            Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 1_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
+            Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 20_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
+            Map.of("name", "conv3", "op", "conv2d", "kernel", List.of(3, 3), "params", 40_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
+            Map.of("name", "fc1", "op", "linear", "params", 80_000, "prunable", List.of("block", "filter", "unstructured")),
+            Map.of("name", "fc2", "op", "linear", "params", 2_000, "prunable", List.of("block", "filter", "unstructured"))));
     /** ms of each layer when dense, and accuracy points lost per unit of (1 - 1/reduction)^2. */
     private static final Map<String, double[]> LAYERS = Map.of(
             "conv1", new double[] {1.0, 6.0}, "conv2", new double[] {4.0, 3.0}, "conv3", new double[] {5.0, 2.0},

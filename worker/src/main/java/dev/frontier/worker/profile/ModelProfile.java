@@ -1,4 +1,11 @@
-package dev.frontier.worker.model;
+package dev.frontier.worker.profile;
+
+import dev.frontier.worker.compress.Schemes;
+import dev.frontier.worker.model.Graph;
+import dev.frontier.worker.model.Layer;
+import dev.frontier.worker.model.Node;
+import dev.frontier.worker.model.Shape;
+import dev.frontier.worker.model.Tensor;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,7 +14,10 @@ import java.util.Map;
 
 /**
  * What the coordinator needs to know about a model to build a search space: its layers with shapes,
- * parameter counts, MACs and the pruning schemes that make sense for each (docs/contracts.md).
+ * parameter counts, MACs and the pruning schemes that fit each, as the pruners themselves decide
+ * ({@link Schemes}: the coordinator derives its search space from these lists), plus the scheme
+ * registry itself (names, parameters, search values) and, for each weighted layer, why the other
+ * schemes do not fit (docs/contracts.md).
  */
 public final class ModelProfile {
     private ModelProfile() {
@@ -15,7 +25,6 @@ public final class ModelProfile {
 
     public static Map<String, Object> of(Graph g) {
         List<Map<String, Object>> layers = new ArrayList<>();
-        Node last = g.weightedNodes().isEmpty() ? null : g.weightedNodes().get(g.weightedNodes().size() - 1);
         for (Node n : g.nodes()) {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("name", n.name());
@@ -38,7 +47,17 @@ public final class ModelProfile {
             }
             l.put("params", params);
             l.put("macs", g.macs(n));
-            l.put("prunable", schemes(n, n == last));
+            Map<String, String> unfit = Schemes.unfit(g, n);
+            l.put("prunable", unfit.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList());
+            if (w != null) {
+                Map<String, String> why = new LinkedHashMap<>();
+                unfit.forEach((scheme, reason) -> {
+                    if (reason != null) {
+                        why.put(scheme, reason);
+                    }
+                });
+                l.put("unfit", why);
+            }
             layers.add(l);
         }
         Map<String, Object> p = new LinkedHashMap<>();
@@ -47,37 +66,8 @@ public final class ModelProfile {
         p.put("params", g.paramCount());
         p.put("macs", g.totalMacs());
         p.put("layers", layers);
+        p.put("schemes", Schemes.advertised());
         p.put("metadata", g.metadata());
         return p;
-    }
-
-    /**
-     * Schemes that fit a layer. The last weighted layer produces the class scores, so it cannot lose
-     * output channels; depthwise convs have one kernel per channel, so only magnitude pruning fits.
-     */
-    public static List<String> schemes(Node n, boolean isOutput) {
-        List<String> s = new ArrayList<>();
-        if (n.layer() instanceof Layer.Conv2d c) {
-            if (c.isDepthwise()) {
-                s.add("unstructured");
-            } else {
-                if (c.is3x3()) {
-                    s.add("pattern");
-                }
-                s.add("connectivity");
-                s.add("block");
-                if (!isOutput) {
-                    s.add("filter");
-                }
-                s.add("unstructured");
-            }
-        } else if (n.layer() instanceof Layer.Linear) {
-            s.add("block");
-            if (!isOutput) {
-                s.add("filter");
-            }
-            s.add("unstructured");
-        }
-        return s;
     }
 }

@@ -1,4 +1,7 @@
-package dev.frontier.worker.model;
+package dev.frontier.worker.profile;
+
+import dev.frontier.worker.model.Graph;
+import dev.frontier.worker.model.Zoo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +29,10 @@ class ModelProfileTest {
         assertThat((List<String>) layer(p, "fc2").get("prunable")).as("output layer keeps its classes")
                 .doesNotContain("filter");
         assertThat((List<String>) layer(p, "relu1").get("prunable")).isEmpty();
+        assertThat((Map<String, String>) layer(p, "fc2").get("unfit")).as("the pruner's own reason")
+                .containsOnlyKeys("pattern", "connectivity", "filter");
+        assertThat((List<Map<String, Object>>) p.get("schemes")).extracting(s -> s.get("name"))
+                .containsExactly("pattern", "connectivity", "block", "filter", "unstructured");
 
         Graph m = Zoo.mobilenet(1, 10);
         assertThat((List<String>) layer(ModelProfile.of(m), "dw1").get("prunable")).containsExactly("unstructured");

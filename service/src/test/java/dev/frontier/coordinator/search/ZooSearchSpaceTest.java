@@ -1,0 +1,70 @@
+package dev.frontier.coordinator.search;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The coordinator's space agrees with the worker for every zoo model: the profiles are the worker's
+ * own output (kept current by the worker's ZooProfilesTest), and the space searches exactly each
+ * layer's {@code prunable} schemes, with the pattern values the registry advertises; proposals never
+ * put a scheme on a layer the worker refuses it for.
+ */
+class ZooSearchSpaceTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> profile(String arch) throws Exception {
+        try (InputStream in = ZooSearchSpaceTest.class.getResourceAsStream("/profiles/" + arch + ".json")) {
+            assertThat(in).as("profile of " + arch).isNotNull();
+            return JSON.readValue(in, Map.class);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet5", "vgg", "resnet", "mobilenet"})
+    @SuppressWarnings("unchecked")
+    void spaceIsTheWorkersPrunableListsAndProposalsStayInIt(String arch) throws Exception {
+        Map<String, Object> profile = profile(arch);
+        SearchSpace space = SearchSpaces.fromProfile(profile, null);
+        Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> l : (List<Map<String, Object>>) profile.get("layers")) {
+            List<String> prunable = (List<String>) l.get("prunable");
+            if (!prunable.isEmpty()) {
+                List<String> withNone = new ArrayList<>(prunable);
+                withNone.add("none");
+                expected.put((String) l.get("name"), withNone);
+            }
+        }
+        Map<String, List<String>> actual = new java.util.LinkedHashMap<>();
+        space.layers().forEach(c -> actual.put(c.name(), c.schemes()));
+        assertThat(actual).isEqualTo(expected);
+        Map<String, Object> pattern = ((List<Map<String, Object>>) profile.get("schemes")).stream()
+                .filter(s -> "pattern".equals(s.get("name"))).findFirst().orElseThrow();
+        assertThat(space.patternCounts()).isEqualTo(((Map<String, List<Integer>>) pattern.get("searchValues")).get("patterns"));
+
+        RandomStrategy random = new RandomStrategy(new java.util.Random(7));
+        SearchHistory history = SearchHistory.empty(space, 0.25, 2.0);
+        for (int i = 0; i < 20; i++) {
+            for (Proposal p : random.propose(history, 10)) {
+                Map<String, Object> layers = (Map<String, Object>) p.config().getOrDefault("layers", Map.of());
+                layers.forEach((name, spec) -> {
+                    Object prune = ((Map<String, Object>) spec).get("prune");
+                    if (prune != null) {
+                        String scheme = String.valueOf(((Map<String, Object>) prune).get("scheme"));
+                        assertThat(Set.copyOf(expected.getOrDefault(name, List.of()))).as(arch + " " + name).contains(scheme);
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.frontier.worker.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.frontier.worker.model.Graph;
+import dev.frontier.worker.model.Node;
+import dev.frontier.worker.model.Zoo;
+import dev.frontier.worker.profile.ModelProfile;
+
+/**
+ * The registry is the one fitness rule: what the profile advertises as prunable (and so what the
+ * coordinator searches) is exactly what the compressor accepts, for every layer of every zoo model.
+ */
+class SchemesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet5", "vgg", "resnet", "mobilenet"})
+    @SuppressWarnings("unchecked")
+    void profileAdvertisesExactlyWhatTheCompressorAccepts(String arch) {
+        Graph g = Zoo.create(arch, 1, 10);
+        Map<String, Object> profile = ModelProfile.of(g);
+        int checked = 0;
+        for (Map<String, Object> layer : (List<Map<String, Object>>) profile.get("layers")) {
+            String name = (String) layer.get("name");
+            Node n = g.node(name);
+            List<String> prunable = (List<String>) layer.get("prunable");
+            Map<String, String> unfit = (Map<String, String>) layer.getOrDefault("unfit", Map.of());
+            if (g.params().get(n.weightName()) == null) {
+                assertThat(prunable).as(name + " has no weights").isEmpty();
+                continue;
+            }
+            for (Schemes.Scheme s : Schemes.all()) {
+                CompressionConfig cfg = CompressionConfig.of(Map.of("layers", Map.of(name, Map.of("prune", s.atStrength().apply(0.5)))));
+                String where = arch + "/" + name + "/" + s.name();
+                if (prunable.contains(s.name())) {
+                    assertThat(unfit).as(where).doesNotContainKey(s.name());
+                    Compressor.Result r = Compressor.compress(g, cfg);
+                    assertThat(r.report().notes()).as(where).noneMatch(note -> note.startsWith(name + ": ") && note.contains("skipped"));
+                    assertThat(r.report().keptParams()).as(where + " removes weights").isLessThan(r.report().params());
+                } else {
+                    String reason = unfit.get(s.name());
+                    assertThat(reason).as(where + " says why it does not fit").isNotBlank();
+                    if (s.name().equals("filter")) {
+                        // an explicitly listed filter choice that cannot apply is skipped with the reason
+                        assertThat(Compressor.compress(g, cfg).report().notes()).as(where)
+                                .anyMatch(note -> note.contains(reason));
+                    } else {
+                        assertThatThrownBy(() -> Compressor.compress(g, cfg)).as(where)
+                                .isInstanceOf(InvalidConfigException.class).hasMessageContaining(reason);
+                    }
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(Schemes.all().size());
+    }
+
+    @Test
+    void configurationKeysAndNamesComeFromTheRegistry() {
+        assertThat(Schemes.names()).containsExactly("pattern", "connectivity", "block", "filter", "unstructured");
+        assertThatThrownBy(() -> CompressionConfig.parse("{\"default\":{\"prune\":{\"scheme\":\"stripes\",\"rate\":0.5}}}"))
+                .hasMessageContaining("unknown scheme 'stripes'").hasMessageContaining("pattern");
+        assertThatThrownBy(() -> CompressionConfig.parse("{\"default\":{\"prune\":{\"scheme\":\"filter\",\"rate\":0.5,\"block\":[4,4]}}}"))
+                .hasMessageContaining("block");
+        for (Schemes.Scheme s : Schemes.all()) {
+            PruneSpec spec = CompressionConfig.of(Map.of("default", Map.of("prune", s.atStrength().apply(0.5)))).defaults().prune();
+            assertThat(spec.scheme()).isEqualTo(s.name());
+            assertThat(PruningScheme.forSpec(spec)).isInstanceOf(s.pruner().get().getClass());
+        }
+    }
+}
