@@ -1,8 +1,9 @@
 // Browser tests of the dashboard against a running coordinator (DASHBOARD_BASE_URL), seeded here
 // through the public API with UI fixtures (lib/fixtures.mjs). Run through ./run.sh, which starts
 // the coordinator from its jar.
+import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seed } from './lib/fixtures.mjs';
 import { Suite, launch, assert, assertEqual } from './lib/harness.mjs';
 
@@ -31,6 +32,15 @@ const num = (s) => {
   return m ? Number(m[0].replace(/,/g, '')) : NaN;
 };
 
+// a latency as the dashboard prints it (97.6 µs, 0.217 ms, 1.25 s) back in milliseconds
+const parseMs = (s) => {
+  const m = /(-?\d[\d,]*(?:\.\d+)?)\s*(µs|ms|s)\b/.exec(s || '');
+  return m ? Number(m[1].replace(/,/g, '')) * { µs: 1e-3, ms: 1, s: 1e3 }[m[2]] : NaN;
+};
+
+// what a raw double looks like when it reaches the page unformatted (0.15167600000000003)
+const RAW_DOUBLE = /\d\.\d{6,}/;
+
 function checkOrder(values, dir, what) {
   const vals = values.filter((v) => !Number.isNaN(v));
   const blanksLast = values.slice(vals.length).every((v) => Number.isNaN(v));
@@ -57,6 +67,13 @@ const failedTrial = trials.find((t) => t.state === 'FAILED');
 const estimatedTrial = trials.find((t) => (t.measurements || []).some((m) => m.metrics && m.metrics.estimated === true));
 console.log(`  fixture: ${trials.length} trials, ${measured.length} measured on the device, ${deviceFrontier.points.length} on the frontier`);
 
+// the dashboard's own formatting module (plain ES module, no DOM): expectations are written with it
+const format = await import(pathToFileURL(path.join(here, '..', 'service', 'src', 'main', 'resources', 'static', 'js', 'format.js')).href);
+// A trial built by the real agent, as the real coordinator served it, recorded by the worker's
+// EndToEndTest (DashboardTrialRecording keeps it in step with what real builds send). The fixture
+// worker above only makes up metrics; this is what the trial page must show for a real build.
+const realTrial = JSON.parse(fs.readFileSync(path.join(here, 'recorded', 'real-trial.json'), 'utf8')).trial;
+
 const { context, close } = await launch({ viewport: LAPTOP, token });
 const foreign = [];
 await context.route('**/*', (route) => {
@@ -68,6 +85,8 @@ await context.route('**/*', (route) => {
   return route.continue();
 });
 const page = await context.newPage();
+// the coordinator under test never saw the recorded trial: its page gets it exactly as recorded
+await page.route((url) => url.pathname === `/api/v1/trials/${realTrial.id}`, (route) => route.fulfill({ json: realTrial }));
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
 let current = page;
@@ -113,7 +132,7 @@ suite.test('frontier plot per device and runtime shows one point per measured tr
     const t0 = expected[0];
     const label = await card.locator(`[data-testid=plot-point][data-trial-id="${t0.id}"]`).getAttribute('aria-label');
     const ms = t0.measurements.find((m) => m.deviceId === df.deviceId && m.runtime === df.runtime).medianMs;
-    assert(Math.abs(num(label.split('latency')[1]) - ms) < 0.01 * ms + 0.01, `point latency is the device's with this runtime (${label} vs ${ms})`);
+    assert(Math.abs(parseMs(label.split('latency')[1]) - ms) < 0.01 * ms + 0.01, `point latency is the device's with this runtime (${label} vs ${ms})`);
     assertEqual(await card.locator('[data-testid=latency-target-line]').count(), 1, 'latency target line');
     assertEqual(await card.locator('[data-testid=accuracy-floor-line]').count(), frontier.accuracyFloor != null ? 1 : 0, 'accuracy floor line');
     if (df.recommended) {
@@ -179,12 +198,80 @@ suite.test('clicking a plot point opens its trial; the trial page shows metrics 
   assert((await res.text()).startsWith('FRART fixture artifact'), 'artifact bytes are the fixture ones');
 });
 
+suite.test("a real agent's build: the trial page shows its per-layer table and accuracy before and after fine-tuning", async () => {
+  const bm = realTrial.buildMetrics;
+  const layers = bm.compression.layers;
+  assert(layers.length > 0, 'the recorded build has a compression report with layers');
+  await go(`#/trials/${realTrial.id}`);
+  const table = page.locator('[data-testid=layer-table]');
+  await table.waitFor({ timeout: 5_000 }); // an empty report draws no table: this fails then
+  const rows = table.locator('tbody tr');
+  assertEqual(await rows.count(), layers.length, 'one row per layer of the real compression report');
+  for (const [i, l] of layers.entries()) {
+    const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((c) => c.trim());
+    assertEqual(cells.slice(0, 4).join(' | '), [l.name, l.op, l.pruning, l.quantization].join(' | '), `layer ${l.name}: name, op, pruning, quantization`);
+    assertEqual(cells[4], `${format.fmtCount(l.keptParams)} of ${format.fmtCount(l.params)}`, `layer ${l.name}: kept params`);
+    assertEqual(cells[5], `${format.fmtCount(l.keptMacs)} of ${format.fmtCount(l.macs)}`, `layer ${l.name}: kept MACs`);
+    assertEqual(cells[6], format.fmtFraction(l.sparsity), `layer ${l.name}: sparsity`);
+  }
+  assert(layers.some((l) => l.pruning !== 'none'), 'the recorded build prunes at least one layer');
+  const ft = page.locator('[data-testid=fine-tune-accuracy]');
+  assertEqual(await ft.locator('[data-testid=accuracy-before]').textContent(), format.fmtPct(bm.accuracyBeforeFineTune), 'validation accuracy before fine-tuning');
+  assertEqual(await ft.locator('[data-testid=accuracy-after]').textContent(), format.fmtPct(realTrial.validationAccuracy), 'validation accuracy after fine-tuning');
+  const text = await page.locator('main').innerText();
+  assert(!RAW_DOUBLE.test(text), `no unformatted double on the real trial page: ${RAW_DOUBLE.exec(text)}`);
+  for (const m of realTrial.measurements || []) assert(text.includes(format.fmtMs(m.medianMs)), `median ${format.fmtMs(m.medianMs)} (${m.runtime}) shown`);
+});
+
+suite.test('numbers are formatted for people: three significant digits and a unit', async () => {
+  const cases = [
+    [format.fmtMs(0.15167600000000003), '0.152 ms'], [format.fmtMs(0.0976), '97.6 µs'], [format.fmtMs(0.217), '0.217 ms'],
+    [format.fmtMs(15.24), '15.2 ms'], [format.fmtMs(1250), '1.25 s'], [format.fmtMs(999.96), '1.00 s'], [format.fmtMs(2.9983), '3.00 ms'], [format.fmtMs(null), '–'],
+    [format.fmtPct(91.4321), '91.4 %'], [format.fmtPct(9.8765), '9.88 %'], [format.fmtPct(100), '100 %'],
+    [format.fmtFraction(0.55594), '55.6 %'], [format.fmtPp(2.5), '2.5 pp'],
+    [format.fmtBytes(512), '512 B'], [format.fmtBytes(1556), '1.52 KiB'], [format.fmtBytes(155_648), '152 KiB'],
+    [format.fmtBytes(1_048_000), '0.999 MiB'], [format.fmtBytes(1.5 * 2 ** 20), '1.50 MiB'],
+    [format.fmtCount(4640), '4,640'], [format.fmtCount(200_832), '201 k'], [format.fmtCount(1_110_000), '1.11 M'],
+    [format.fmtTick(0.15000000000000002, 0.05), '0.15'], [format.fmtTick(2, 0.5), '2.0'],
+  ];
+  for (const [got, want] of cases) assertEqual(got, want, 'formatted');
+  const measuredTrial = measured[0];
+  for (const hash of ['#/jobs', `#/jobs/${fx.jobId}`, `#/trials/${measuredTrial.id}`, '#/devices']) {
+    await go(hash);
+    await page.waitForTimeout(700); // first poll drawn
+    const text = await page.locator('main').innerText();
+    assert(!RAW_DOUBLE.test(text), `no unformatted double on ${hash}: ${RAW_DOUBLE.exec(text)}`);
+  }
+});
+
+suite.test('the demo\'s baseline job is labelled "baseline" and shows no latency target', async () => {
+  await go('#/jobs');
+  const row = page.locator(`tr[data-job-id="${fx.baselineJobId}"]`);
+  await row.locator('[data-testid=baseline-job]').waitFor();
+  const placeholder = /1,?000,?000|≤/;
+  const rowText = await row.textContent();
+  assert(!placeholder.test(rowText), `no placeholder target in the baseline row: ${rowText}`);
+  const userTarget = await page.locator(`tr[data-job-id="${fx.jobId}"] td[data-label="Target"]`).textContent();
+  assertEqual(userTarget, '≤ 1.60 ms, −2.5 pp', "a user's job keeps its target");
+  await go(`#/jobs/${fx.baselineJobId}`);
+  await page.locator('[data-testid=job-state] [data-testid=baseline-job]').waitFor();
+  const settings = page.locator('section[aria-labelledby=settings-h]');
+  await settings.locator('text=Purpose').waitFor();
+  assertEqual(await settings.locator('[data-testid=latency-target]').count(), 0, 'no latency target in the settings');
+  await page.locator('[data-testid=device-frontier] [data-testid=plot-point]').first().waitFor();
+  assertEqual(await page.locator('[data-testid=latency-target-line]').count(), 0, 'no latency target line on the baseline plot');
+  const text = await page.locator('main').innerText();
+  assert(!/1,?000,?000/.test(text), `no placeholder target anywhere on the baseline job page: ${text.slice(0, 400)}`);
+  await go(`#/jobs/${fx.jobId}`);
+  await page.locator('[data-testid=latency-target]', { hasText: '1.60 ms' }).waitFor();
+});
+
 suite.test('trial table sorts by column (headers and the Sort by control)', async () => {
   await go(`#/jobs/${fx.jobId}`);
   const table = page.locator('[data-testid=trial-table]');
   await table.locator('tbody tr[data-trial-id]').first().waitFor();
   await waitFor(async () => (await table.locator('tbody tr[data-trial-id]').count()) === trials.length, { message: 'all trials listed' });
-  const col = async (key) => (await table.locator(`tbody td[data-col="${key}"]`).allTextContents()).map(num);
+  const col = async (key, parse = num) => (await table.locator(`tbody td[data-col="${key}"]`).allTextContents()).map(parse);
   const header = (key) => table.locator(`button[data-sort-key="${key}"]`);
   const th = (key) => table.locator('th', { has: page.locator(`button[data-sort-key="${key}"]`) });
 
@@ -196,7 +283,7 @@ suite.test('trial table sorts by column (headers and the Sort by control)', asyn
   checkOrder(await col('accuracy'), -1, 'accuracy');
   const latKey = `lat:${fx.deviceId}:frontier-jvm`; // one latency column per (device, runtime)
   await header(latKey).click();
-  checkOrder(await col(latKey), 1, 'latency');
+  checkOrder(await col(latKey, parseMs), 1, 'latency');
   await header('sizeBytes').click();
   assertEqual(await th('accuracy').getAttribute('aria-sort'), 'none', 'only one column sorted');
   await page.selectOption('#trials-sort', 'seq');
@@ -396,11 +483,13 @@ async function screenshots(viewport, prefix) {
   const shots = [
     ['jobs', '#/jobs'], ['job', `#/jobs/${fx.jobId}`], ['new-job', '#/jobs/new'], ['devices', '#/devices'],
     ['trial', `#/trials/${(deviceFrontier.recommended || deviceFrontier.points[0]).trialId}`],
+    ['real-trial', `#/trials/${realTrial.id}`],
   ];
   for (const [name, hash] of shots) {
     await go(hash);
     await page.waitForTimeout(700); // first poll drawn
     if (name === 'job') await page.locator('[data-testid=plot-point]').first().waitFor();
+    if (name === 'real-trial') await page.locator('[data-testid=layer-table] tbody tr').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 1, `${prefix} ${name}: no horizontal page scroll (overflow ${overflow}px)`);
     await page.screenshot({ path: path.join(ART, `${prefix}-${name}.png`), fullPage: true });

@@ -62,7 +62,12 @@ export function buildMetrics(trial) {
     removed += l.params * (1 - kept);
     total += l.params;
     if (scheme === 'pattern' || scheme === 'block' || scheme === 'filter' || scheme === 'connectivity') structured += l.params * (1 - kept);
-    layers.push({ name: l.name, scheme, params: Math.round(l.params * kept), macs: Math.round(l.macs * kept) });
+    // the shape of the real agent's per-layer report (worker LayerReport.toMap)
+    layers.push({
+      name: l.name, op: l.op, scheme, pruning: scheme, quantization: bits < 32 ? `int${bits} symmetric` : 'float32',
+      params: l.params, keptParams: Math.round(l.params * kept), macs: l.macs, keptMacs: Math.round(l.macs * kept),
+      sparsity: Number((1 - kept).toFixed(4)),
+    });
   }
   const sparsity = removed / total;
   const fid = Number.isFinite(trial.fidelity) ? trial.fidelity : 0.5;
@@ -76,7 +81,7 @@ export function buildMetrics(trial) {
     macs: Math.round(macs),
     sparsity: Number(sparsity.toFixed(4)),
     timings: { compress: 12 + r() * 5, fineTune: 800 * fid, compile: 40 + r() * 20, evaluate: 150 + r() * 30 },
-    layers,
+    compression: { layers },
     _structured: structured / total,
   };
 }
@@ -192,5 +197,12 @@ export async function seed(base, { token = '', maxTrials = 10, failSeq = 3, esti
   const end = await worker.finish(job.id, { log, helpers: [phoneAgent] });
   log(`job ${end.state}: ${JSON.stringify(end.progress)}`);
   if (end.state !== 'COMPLETED') throw new Error(`fixture job ended ${end.state}: ${end.error || ''}`);
-  return { api, worker, deviceId: device.id, phoneDeviceId: phone.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id };
+  // the demo's dense-baseline measurement: one trial and a placeholder target nobody asked for
+  const baseline = await api.post('/api/v1/jobs', {
+    modelId: model.id, deviceIds: [device.id], latencyTargetMs: 1e9, maxAccuracyDrop: 2.5, purpose: 'BASELINE',
+    strategy: 'random', seed: 7, budget: { maxTrials: 1 }, fidelity: { min: 0, max: 0 },
+  });
+  const baselineEnd = await worker.finish(baseline.id, { log });
+  log(`baseline job ${baselineEnd.state}: ${JSON.stringify(baselineEnd.progress)}`);
+  return { api, worker, deviceId: device.id, phoneDeviceId: phone.id, offlineDeviceId: offline.id, modelId: model.id, jobId: job.id, baselineJobId: baseline.id };
 }

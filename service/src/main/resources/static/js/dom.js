@@ -1,4 +1,5 @@
 // Small DOM helpers: build elements without innerHTML so API strings are never parsed as markup.
+import { fmtNum, relTime, fmtDate } from './format.js';
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -47,73 +48,6 @@ export function clear(el) {
 export function replace(el, ...children) {
   clear(el);
   return append(el, children);
-}
-
-// ---- formatting ----------------------------------------------------------------------------
-
-export function fmtNum(v, digits = 2) {
-  if (v === null || v === undefined || Number.isNaN(v)) return '–';
-  return Number(v).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-}
-
-export function fmtPct(v, digits = 2) {
-  return v === null || v === undefined ? '–' : `${Number(v).toFixed(digits)} %`;
-}
-
-// three significant digits and a unit: 0.152 ms, 15.2 ms, 1.52 s
-export function fmtMs(v) {
-  if (v === null || v === undefined || !Number.isFinite(Number(v))) return '–';
-  const n = Number(v);
-  if (n >= 1000) return `${sig3(n / 1000)} s`;
-  if (n > 0 && n < 0.1) return `${sig3(n * 1000)} µs`;
-  return `${sig3(n)} ms`;
-}
-
-function sig3(n) {
-  if (n === 0) return '0';
-  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(n))));
-  return n.toFixed(digits);
-}
-
-export function fmtBytes(v) {
-  if (v === null || v === undefined) return '–';
-  const n = Number(v);
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let x = n / 1024;
-  let i = 0;
-  while (x >= 1024 && i < units.length - 1) { x /= 1024; i++; }
-  return `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ${units[i]}`;
-}
-
-export function fmtDuration(seconds) {
-  if (seconds === null || seconds === undefined) return '–';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-}
-
-export function relTime(iso, now = Date.now()) {
-  if (!iso) return 'never';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const d = Math.round((now - t) / 1000);
-  if (Math.abs(d) < 5) return 'just now';
-  const future = d < 0;
-  const a = Math.abs(d);
-  const txt = a < 60 ? `${a} s` : a < 3600 ? `${Math.floor(a / 60)} min` : a < 86400 ? `${Math.floor(a / 3600)} h` : `${Math.floor(a / 86400)} d`;
-  return future ? `in ${txt}` : `${txt} ago`;
-}
-
-export function fmtDate(iso) {
-  if (!iso) return '–';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
-
-export function shortId(id) {
-  return id ? String(id).slice(0, 8) : '–';
 }
 
 // <time> with the absolute date as its title, refreshed by refreshRelativeTimes().

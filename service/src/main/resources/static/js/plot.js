@@ -2,7 +2,8 @@
 // artifact size. Every measured trial is drawn faint, the frontier highlighted and connected, the
 // latency target and accuracy floor drawn as lines, the recommended point ringed. Points are
 // keyboard-reachable (one tab stop, arrow keys between points) and show a tooltip on hover or focus.
-import { h, s, replace, fmtPct, fmtMs, fmtBytes, fmtNum, summarizeConfig } from './dom.js';
+import { h, s, replace, summarizeConfig } from './dom.js';
+import { fmtPct, fmtMs, fmtBytes, fmtNum, fmtTick, fmtEpochs } from './format.js';
 
 let tooltipSeq = 0;
 
@@ -16,6 +17,10 @@ export function niceTicks(lo, hi, count = 5) {
   const ticks = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;
+}
+
+function tickStep(ticks) {
+  return ticks.length > 1 ? ticks[1] - ticks[0] : 1;
 }
 
 function domain(values, { pad = 0.08, floor = -Infinity, ceil = Infinity } = {}) {
@@ -70,13 +75,15 @@ export function frontierPlot(container, initial) {
 
     // grid and axes
     const grid = s('g', { class: 'grid', 'aria-hidden': 'true' });
-    for (const t of niceTicks(x0, x1, Math.max(3, Math.floor(pw / 90)))) {
+    const xTicks = niceTicks(x0, x1, Math.max(3, Math.floor(pw / 90)));
+    for (const t of xTicks) {
       grid.append(s('line', { x1: X(t), x2: X(t), y1: m.t, y2: m.t + ph }),
-        s('text', { x: X(t), y: m.t + ph + 16, 'text-anchor': 'middle', class: 'tick' }, fmtNum(t, 3)));
+        s('text', { x: X(t), y: m.t + ph + 16, 'text-anchor': 'middle', class: 'tick' }, fmtTick(t, tickStep(xTicks))));
     }
-    for (const t of niceTicks(y0, y1, Math.max(3, Math.floor(ph / 50)))) {
+    const yTicks = niceTicks(y0, y1, Math.max(3, Math.floor(ph / 50)));
+    for (const t of yTicks) {
       grid.append(s('line', { x1: m.l, x2: m.l + pw, y1: Y(t), y2: Y(t) }),
-        s('text', { x: m.l - 6, y: Y(t) + 4, 'text-anchor': 'end', class: 'tick' }, fmtNum(t, 2)));
+        s('text', { x: m.l - 6, y: Y(t) + 4, 'text-anchor': 'end', class: 'tick' }, fmtTick(t, tickStep(yTicks))));
     }
     grid.append(
       s('rect', { x: m.l, y: m.t, width: pw, height: ph, class: 'frame' }),
@@ -213,7 +220,7 @@ export function frontierPlot(container, initial) {
         isRec ? h('span', { class: 'badge state-recommended' }, 'recommended') : isFront ? h('span', { class: 'badge state-frontier' }, 'frontier') : null),
       h('div', null, `Accuracy ${fmtPct(p.accuracy)} `, h('span', { class: 'tag' }, 'measured')),
       h('div', null, `Latency ${fmtMs(p.latencyMs)} `, h('span', { class: ['tag', p.estimated ? 'tag-warn' : null] }, p.estimated ? 'estimated' : 'measured')),
-      h('div', null, `Size ${fmtBytes(p.sizeBytes)}`, p.fidelity != null ? ` · fidelity ${fmtNum(p.fidelity, 3)} ep` : ''),
+      h('div', null, `Size ${fmtBytes(p.sizeBytes)}`, p.fidelity != null ? ` · fidelity ${fmtEpochs(p.fidelity)}` : ''),
       h('div', { class: 'tip-config' }, summarizeConfig(p.config)),
       h('div', { class: 'muted tip-hint' }, 'Click or press Enter for details'));
   }

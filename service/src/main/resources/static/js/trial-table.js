@@ -1,7 +1,8 @@
 // The trial table of a job: sortable columns (click a header), filter by state and free text.
 // Sorting and filtering are client-side over every trial of the job.
 import { artifactUrl, downloadWithToken, getToken } from './api.js';
-import { h, replace, fmtPct, fmtMs, fmtBytes, fmtNum, stateBadge, summarizeConfig } from './dom.js';
+import { h, replace, stateBadge, summarizeConfig } from './dom.js';
+import { fmtPct, fmtFraction, fmtMs, fmtBytes, fmtNum } from './format.js';
 
 const STATES = ['QUEUED', 'BUILDING', 'BUILT', 'MEASURING', 'DONE', 'FAILED', 'CANCELLED'];
 const STATE_ORDER = Object.fromEntries(STATES.map((s, i) => [s, i]));
@@ -154,7 +155,7 @@ export function trialTable(container, { idPrefix = 'trials', onOpen }) {
         case 'accuracy': return td(t.accuracy != null
           ? [fmtPct(t.accuracy), ' ', h('span', { class: 'tag', title: 'measured on the test split of the compiled model' }, 'measured')] : '–');
         case 'sizeBytes': return td(fmtBytes(t.sizeBytes));
-        case 'sparsity': return td(t.buildMetrics && Number.isFinite(t.buildMetrics.sparsity) ? fmtPct(100 * t.buildMetrics.sparsity, 1) : '–');
+        case 'sparsity': return td(fmtFraction(t.buildMetrics && t.buildMetrics.sparsity));
         case 'config': return td(h('span', { class: 'config' }, summarizeConfig(t.config)));
         case 'error': return td(t.error || t.errorKind
           ? h('span', { class: 'error-cell' }, t.errorKind ? h('span', { class: 'badge state-failed' }, t.errorKind) : null, ' ', h('span', { class: 'error-text', title: t.error || '' }, t.error || ''))

@@ -1,6 +1,7 @@
 // #/devices: registered devices, online or not, last heartbeat, hardware, measurement queue.
 import { api } from '../api.js';
-import { h, replace, timeEl, fmtNum } from '../dom.js';
+import { h, replace, timeEl } from '../dom.js';
+import { fmtBytes, shortId } from '../format.js';
 import { dl, loading, errorBox } from './shared.js';
 
 export function render(root, _params, ctx) {
@@ -50,11 +51,11 @@ export function render(root, _params, ctx) {
           dl([
             ['Last heartbeat', timeEl(d.lastHeartbeatAt)],
             ['CPU', hw.cpuModel], ['Cores', hw.cores], ['SIMD', hw.simdBits != null ? `${hw.simdBits} bit` : null],
-            ['Memory', hw.memoryMb != null ? `${fmtNum(hw.memoryMb, 0)} MB` : null],
+            ['Memory', hw.memoryMb != null ? fmtBytes(hw.memoryMb * 2 ** 20) : null],
             ['OS / arch', [hw.os, hw.arch].filter(Boolean).join(' / ') || null], ['Runtime', hw.runtime],
             ['Labels', d.labels && Object.keys(d.labels).length ? Object.entries(d.labels).map(([k, v]) => `${k}=${v}`).join(', ') : null],
             ['Measurement queue', typeof queue === 'number' ? `${queue} waiting` : Array.isArray(queue) ? `${queue.length} waiting` : null],
-            ['Jobs waiting on it', waiting.length ? waiting.map((j, i) => [i ? ', ' : '', h('a', { href: `#/jobs/${j.id}` }, j.id.slice(0, 8))]) : null],
+            ['Jobs waiting on it', waiting.length ? waiting.map((j, i) => [i ? ', ' : '', h('a', { href: `#/jobs/${j.id}` }, shortId(j.id))]) : null],
             ['Registered', timeEl(d.createdAt)],
           ]));
       })));

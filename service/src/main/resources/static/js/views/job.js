@@ -1,9 +1,10 @@
 // #/jobs/{id}: live progress (polled), the frontier per target device, the trial table, cancel.
 import { api } from '../api.js';
-import { h, replace, timeEl, stateBadge, shortId, fmtPct, fmtMs, fmtNum, fmtDuration } from '../dom.js';
+import { h, replace, timeEl, stateBadge } from '../dom.js';
+import { shortId, fmtPct, fmtPp, fmtMs, fmtNum, fmtDuration, fmtEpochs } from '../format.js';
 import { frontierPlot, sparkline } from '../plot.js';
 import { trialTable, measurementFor, latencyOf, isEstimated } from '../trial-table.js';
-import { TERMINAL_JOB_STATES, progressCell, pointSummary, dl, loading, errorBox, nameMap } from './shared.js';
+import { TERMINAL_JOB_STATES, progressCell, pointSummary, dl, loading, errorBox, nameMap, isBaselineJob, baselineTag } from './shared.js';
 
 export function render(root, { jobId }, ctx) {
   ctx.setTitle(`Job ${shortId(jobId)}`);
@@ -85,7 +86,7 @@ export function render(root, { jobId }, ctx) {
 
   function drawJob() {
     if (!job) return;
-    replace(stateSlot, stateBadge(job.state));
+    replace(stateSlot, stateBadge(job.state), isBaselineJob(job) ? [' ', baselineTag()] : null);
     cancelBtn.hidden = TERMINAL_JOB_STATES.has(job.state);
     const p = job.progress || {};
     const waiting = (p.waitingForDevices || []).map((id) => devices.get(id) || shortId(id));
@@ -103,16 +104,18 @@ export function render(root, { jobId }, ctx) {
       job.error ? h('p', { class: 'alert alert-error' }, job.error) : null);
     const b = job.budget || {};
     const f = job.fidelity || {};
+    const baseline = isBaselineJob(job);
     replace(settingsSec, h('h2', { id: 'settings-h' }, 'Settings'), dl([
+      ['Purpose', baseline ? 'baseline: one measurement of the dense model, no search' : null],
       ['Model', models.get(job.modelId) || shortId(job.modelId)],
       ['Devices', (job.deviceIds || []).map((id) => devices.get(id) || shortId(id)).join(', ')],
       ['Runtimes', (job.runtimes || []).length ? `${job.runtimes.join(', ')} (the first steers the search)` : null],
-      ['Latency target', job.latencyTargetMs != null ? fmtMs(job.latencyTargetMs) : null],
-      ['Max accuracy drop', job.maxAccuracyDrop != null ? `${fmtNum(job.maxAccuracyDrop)} pp` : null],
+      ['Latency target', !baseline && job.latencyTargetMs != null ? h('span', { 'data-testid': 'latency-target' }, fmtMs(job.latencyTargetMs)) : null],
+      ['Max accuracy drop', !baseline && job.maxAccuracyDrop != null ? fmtPp(job.maxAccuracyDrop) : null],
       ['Strategy', job.strategy], ['Seed', job.seed],
       ['Objectives', (job.objectives || []).join(', ') || null],
       ['Budget', [b.maxTrials ? `${b.maxTrials} trials` : null, b.maxWallSeconds ? fmtDuration(b.maxWallSeconds) : null].filter(Boolean).join(', ') || null],
-      ['Fidelity', f.min != null || f.max != null ? `${fmtNum(f.min, 3)} – ${fmtNum(f.max, 3)} epoch${f.max === 1 ? '' : 's'}` : null],
+      ['Fidelity', f.min != null || f.max != null ? `${fmtNum(f.min, 3)} – ${fmtEpochs(f.max)}` : null],
       ['Created', timeEl(job.createdAt)], ['Finished', job.finishedAt ? timeEl(job.finishedAt) : null],
     ]));
   }
@@ -169,7 +172,8 @@ export function render(root, { jobId }, ctx) {
         deviceName: slot.runtime ? `${name} (${slot.runtime})` : name, points,
         frontierIds: new Set((df.points || []).map((p) => p.trialId)),
         recommendedId: df.recommended ? df.recommended.trialId : null,
-        latencyTargetMs: (frontier && frontier.latencyTargetMs) ?? job.latencyTargetMs,
+        // a baseline job's target is a placeholder (10^9 ms): drawn, it would squash every point to the left
+        latencyTargetMs: isBaselineJob(job) ? null : (frontier && frontier.latencyTargetMs) ?? job.latencyTargetMs,
         accuracyFloor: frontier ? frontier.accuracyFloor : undefined,
         onOpen: (tid) => ctx.navigate(`#/trials/${tid}`),
       };

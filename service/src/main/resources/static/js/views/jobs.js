@@ -1,7 +1,8 @@
 // #/jobs: every job with its state, progress and best point so far.
 import { api } from '../api.js';
-import { h, replace, timeEl, stateBadge, shortId, fmtMs } from '../dom.js';
-import { progressCell, pointSummary, loading, errorBox, nameMap, TERMINAL_JOB_STATES as TERMINAL } from './shared.js';
+import { h, replace, timeEl, stateBadge } from '../dom.js';
+import { fmtMs, fmtPp, shortId } from '../format.js';
+import { progressCell, pointSummary, loading, errorBox, nameMap, isBaselineJob, baselineTag, TERMINAL_JOB_STATES as TERMINAL } from './shared.js';
 
 const PAGE_SIZE = 25;
 const STATES = ['PROFILING', 'RUNNING', 'COMPLETED', 'CANCELLED', 'FAILED'];
@@ -77,9 +78,7 @@ export function render(root, _params, ctx) {
           h('td', { 'data-label': 'State' }, stateBadge(j.state)),
           h('td', { 'data-label': 'Progress' }, progressCell(j.progress)),
           h('td', { 'data-label': 'Best point' }, pointSummary(j.progress && j.progress.bestSoFar)),
-          h('td', { 'data-label': 'Target' }, j.purpose === 'BASELINE'
-            ? h('span', { class: 'tag', 'data-testid': 'baseline-job', title: 'a one-trial measurement of the dense model' }, 'baseline')
-            : j.latencyTargetMs != null ? `≤ ${fmtMs(j.latencyTargetMs)}, −${j.maxAccuracyDrop ?? '?'} pp` : '–'),
+          h('td', { 'data-label': 'Target' }, targetCell(j)),
           h('td', { 'data-label': 'Devices' }, (j.deviceIds || []).map((id) => devices.get(id) || shortId(id)).join(', ')),
           h('td', { 'data-label': 'Created' }, timeEl(j.createdAt)))))));
     }
@@ -89,6 +88,13 @@ export function render(root, _params, ctx) {
       h('button', { type: 'button', class: 'btn', disabled: page === 0, onclick: () => { page--; refresh(); } }, '← Newer'),
       h('span', { class: 'muted' }, `Page ${page + 1} of ${pages} · ${total} job${total === 1 ? '' : 's'}`),
       h('button', { type: 'button', class: 'btn', disabled: page + 1 >= pages, onclick: () => { page++; refresh(); } }, 'Older →'));
+  }
+
+  // a baseline job's target is a placeholder: it is labelled instead
+  function targetCell(j) {
+    if (isBaselineJob(j)) return baselineTag();
+    if (j.latencyTargetMs == null) return '–';
+    return `≤ ${fmtMs(j.latencyTargetMs)}, −${j.maxAccuracyDrop != null ? fmtPp(j.maxAccuracyDrop) : '? pp'}`;
   }
 
   let namesAt = 0;

@@ -1,5 +1,6 @@
 // Pieces shared by several views.
-import { h, fmtPct, fmtMs, fmtBytes, fmtNum } from '../dom.js';
+import { h } from '../dom.js';
+import { fmtPct, fmtMs, fmtBytes } from '../format.js';
 
 export const TERMINAL_JOB_STATES = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
@@ -46,4 +47,12 @@ export function nameMap(list) {
   return m;
 }
 
-export { fmtNum };
+// The demo's measurement of the dense model (JobPurpose BASELINE): one trial, no search, and a
+// placeholder latency target that means nothing to a reader.
+export function isBaselineJob(job) {
+  return !!job && job.purpose === 'BASELINE';
+}
+
+export function baselineTag() {
+  return h('span', { class: 'tag', 'data-testid': 'baseline-job', title: 'a one-trial measurement of the dense model, not a search' }, 'baseline');
+}

@@ -1,6 +1,7 @@
 // #/trials/{id}: one trial: configuration, build metrics, measurements per device, failure, artifact.
 import { api } from '../api.js';
-import { h, replace, timeEl, stateBadge, shortId, fmtPct, fmtMs, fmtBytes, fmtNum, summarizeConfig } from '../dom.js';
+import { h, replace, timeEl, stateBadge, summarizeConfig } from '../dom.js';
+import { shortId, fmtPct, fmtFraction, fmtMs, fmtBytes, fmtCount, fmtEpochs } from '../format.js';
 import { artifactLink, isEstimated, latencyOf } from '../trial-table.js';
 import { dl, loading, errorBox, nameMap } from './shared.js';
 
@@ -46,13 +47,13 @@ export function render(root, { trialId }, ctx) {
           ['State', stateBadge(t.state)],
           ['Accuracy', Number.isFinite(t.accuracy) ? [fmtPct(t.accuracy), ' test ', h('span', { class: 'tag' }, 'measured')] : null],
           ['Validation accuracy', Number.isFinite(t.validationAccuracy) ? [fmtPct(t.validationAccuracy), ' ', h('span', { class: 'muted small' }, 'what the search selects by')] : null],
-          ['Before fine-tuning', Number.isFinite(bm.accuracyBeforeFineTune) ? `${fmtPct(bm.accuracyBeforeFineTune)} validation, after compression${bm.recovery && bm.recovery.bnRecalibration ? ' and BN recalibration' : ''}` : null],
+          ['Before → after fine-tuning', fineTuneAccuracy(bm, t)],
           ['Recovery', bm.recovery ? recoveryText(bm.recovery, t) : null],
-          ['Fidelity', t.fidelity != null ? `${fmtNum(t.fidelity, 3)} epoch${t.fidelity === 1 ? '' : 's'}` : null],
+          ['Fidelity', t.fidelity != null ? fmtEpochs(t.fidelity) : null],
           ['Size', t.sizeBytes != null ? fmtBytes(t.sizeBytes) : null],
-          ['Params kept', bm.params != null ? fmtNum(bm.params, 0) : null],
-          ['MACs', bm.macs != null ? fmtNum(bm.macs, 0) : null],
-          ['Sparsity', Number.isFinite(bm.sparsity) ? fmtPct(100 * bm.sparsity, 1) : null],
+          ['Params kept', bm.params != null ? keptOf(bm.params, bm.denseParams) : null],
+          ['MACs kept', bm.macs != null ? keptOf(bm.macs, bm.denseMacs) : null],
+          ['Sparsity', Number.isFinite(bm.sparsity) ? fmtFraction(bm.sparsity) : null],
           ['Build attempts', t.attempts],
           ['Artifact', t.artifactSha256 ? [artifactLink(t, 'Download artifact'), ' ', h('span', { class: 'mono muted small' }, t.artifactSha256.slice(0, 16) + '…')] : null],
           ['Created', timeEl(t.createdAt)], ['Started', t.startedAt ? timeEl(t.startedAt) : null], ['Finished', t.finishedAt ? timeEl(t.finishedAt) : null],
@@ -63,6 +64,20 @@ export function render(root, { trialId }, ctx) {
           h('details', null, h('summary', null, 'JSON'), h('pre', { class: 'json' }, JSON.stringify(t.config || {}, null, 2))))),
       measurements(t),
       layersOf(bm).length ? layersTable(layersOf(bm)) : null);
+  }
+
+  // The agent evaluates the compressed model on the validation split before fine-tuning
+  // (accuracyBeforeFineTune) and the compiled artifact after it (validationAccuracy): the pair says how
+  // much fine-tuning recovered. No "before" for the dense baseline or a build without fine-tuning.
+  function fineTuneAccuracy(bm, t) {
+    if (!Number.isFinite(bm.accuracyBeforeFineTune)) return null;
+    const r = bm.recovery || {};
+    const start = r.inherited ? `trial #${t.inheritedFrom ?? '?'}'s fine-tuned weights`
+      : `compressed${r.bnRecalibration ? ', BN recalibrated' : ''}`;
+    return h('span', { 'data-testid': 'fine-tune-accuracy' },
+      h('span', { 'data-testid': 'accuracy-before' }, fmtPct(bm.accuracyBeforeFineTune)), ' → ',
+      h('span', { 'data-testid': 'accuracy-after' }, fmtPct(t.validationAccuracy)), ' ',
+      h('span', { class: 'muted small' }, `validation; before: ${start}`));
   }
 
   function measurements(t) {
@@ -95,32 +110,38 @@ export function render(root, { trialId }, ctx) {
         h('tbody', null, Object.entries(m.metrics.perLayerMs).map(([k, v]) => h('tr', null, h('td', null, k), h('td', { class: 'num' }, fmtMs(v)))))))));
   }
 
-  // the agent's per-layer compression report (buildMetrics.compression.layers); older fixtures sent buildMetrics.layers
+  // the agent's per-layer compression report (BuildTask: buildMetrics.compression = CompressionReport.toMap())
   function layersOf(bm) {
-    const layers = (bm.compression && bm.compression.layers) || bm.layers;
+    const layers = bm.compression && bm.compression.layers;
     return Array.isArray(layers) ? layers : [];
   }
 
   function recoveryText(r, t) {
     const parts = [];
-    if (r.inherited) parts.push(`continued from trial #${t.inheritedFrom ?? '?'}'s weights${Number.isFinite(r.inheritedFidelity) ? ` (${fmtNum(r.inheritedFidelity, 3)} ep)` : ''}`);
+    if (r.inherited) parts.push(`continued from trial #${t.inheritedFrom ?? '?'}'s weights${Number.isFinite(r.inheritedFidelity) ? ` (${fmtEpochs(r.inheritedFidelity)})` : ''}`);
     if (r.bnRecalibration) parts.push('BN recalibrated');
     if (r.distillation) parts.push('distilled from the dense model');
     return parts.length ? parts.join(' · ') : 'none';
   }
 
+  // "1.2 k of 4.64 k": what compression kept of the dense layer (LayerReport: keptParams of params, keptMacs of macs)
+  function keptOf(kept, total) {
+    return total != null ? `${fmtCount(kept)} of ${fmtCount(total)}` : fmtCount(kept);
+  }
+
   function layersTable(layers) {
-    // real reports carry kept and total counts (keptParams of params, keptMacs of macs); fixtures only the kept ones
-    const kept = (k, total, l) => (l[k] != null ? `${fmtNum(l[k], 0)} of ${fmtNum(l[total], 0)}` : fmtNum(l[total], 0));
+    const withNotes = layers.some((l) => l.note);
+    const cols = ['Layer', 'Op', 'Pruning', 'Quantization', 'Kept params', 'Kept MACs', 'Sparsity', ...(withNotes ? ['Note'] : [])];
     return h('section', { class: 'card', 'aria-labelledby': 'tr-layers' }, h('h2', { id: 'tr-layers' }, 'Layers'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'data compact', 'data-testid': 'layer-table' },
-        h('thead', null, h('tr', null, ['Layer', 'Op', 'Pruning', 'Quantization', 'Kept params', 'Kept MACs', 'Sparsity'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', null, layers.map((l) => h('tr', null,
+        h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', null, layers.map((l) => h('tr', { 'data-layer': l.name ?? '' },
           h('td', { 'data-label': 'Layer' }, l.name ?? ''), h('td', { 'data-label': 'Op' }, l.op ?? ''),
           h('td', { 'data-label': 'Pruning' }, l.pruning ?? l.scheme ?? ''),
           h('td', { 'data-label': 'Quantization' }, l.quantization ?? ''),
-          h('td', { 'data-label': 'Kept params', class: 'num' }, kept('keptParams', 'params', l)),
-          h('td', { 'data-label': 'Kept MACs', class: 'num' }, kept('keptMacs', 'macs', l)),
-          h('td', { 'data-label': 'Sparsity', class: 'num' }, Number.isFinite(l.sparsity) ? fmtPct(100 * l.sparsity, 1) : '–')))))));
+          h('td', { 'data-label': 'Kept params', class: 'num' }, keptOf(l.keptParams, l.params)),
+          h('td', { 'data-label': 'Kept MACs', class: 'num' }, keptOf(l.keptMacs, l.macs)),
+          h('td', { 'data-label': 'Sparsity', class: 'num' }, fmtFraction(l.sparsity)),
+          withNotes ? h('td', { 'data-label': 'Note' }, l.note ?? '') : null))))));
   }
 }

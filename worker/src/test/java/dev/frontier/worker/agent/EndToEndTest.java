@@ -94,6 +94,8 @@ class EndToEndTest {
                     assertThat(p.path("seq").asInt()).as("superseded by the polished trial")
                             .isNotEqualTo(polished.path("promotedFrom").asInt());
                 }
+                // the dashboard's trial page reads what these real builds send (and its browser test renders one)
+                DashboardTrialRecording.check(api, jobId);
 
                 // the reported accuracy is the artifact's: evaluate the downloaded bytes independently
                 String trialId = points.get(0).path("trialId").asString();
