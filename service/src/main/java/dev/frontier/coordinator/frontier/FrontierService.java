@@ -18,6 +18,8 @@ import dev.frontier.coordinator.api.model.HypervolumePoint;
 import dev.frontier.coordinator.api.model.TrialStage;
 import dev.frontier.coordinator.device.Runtimes;
 import dev.frontier.coordinator.goal.Goal;
+import dev.frontier.coordinator.pareto.HypervolumeReference;
+import dev.frontier.coordinator.pareto.Pareto;
 import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.system.Times;
 import dev.frontier.coordinator.trial.TrialState;
@@ -27,21 +29,12 @@ import dev.frontier.coordinator.trial.TrialView;
  * Per target device: the measured trials that are non-dominated on (validation accuracy up, latency
  * down, size down), the recommendation, and the hypervolume. Everything is judged by the job's one
  * {@link Goal} on the validation split; test accuracy is carried along for reporting only.
- * Hypervolume uses normalised objectives against a fixed reference point so jobs and strategies
- * can be compared: error = (100 - accuracy) / 100 with reference 1, latency / target with reference
- * 2, size / baseline size with reference 1; it is divided by the reference box's volume (2), so it
- * lies in [0, 1].
+ * Hypervolume is measured in normalised objectives against {@link HypervolumeReference} and
+ * divided by its box's volume, so it lies in [0, 1] and jobs and strategies can be compared.
  */
 @Service
 public class FrontierService {
-    static final double[] REFERENCE = {1.0, 2.0, 1.0};
-    /** Volume of the box between the origin and {@link #REFERENCE}: the largest possible hypervolume. */
-    static final double BOX = REFERENCE[0] * REFERENCE[1] * REFERENCE[2];
-
-    /** The hypervolume reference point (a copy): strategies that aim at hypervolume score against the same one. */
-    public static double[] reference() {
-        return REFERENCE.clone();
-    }
+    private static final double[] REFERENCE = HypervolumeReference.point();
 
     /**
      * The job facts the frontier depends on: its goal (whose baseline is the dense model's validation
@@ -172,7 +165,7 @@ public class FrontierService {
             if (front.stream().noneMatch(q -> Pareto.dominates(q, p) || java.util.Arrays.equals(q, p))) {
                 front.removeIf(q -> Pareto.dominates(p, q));
                 front.add(p);
-                hv = Pareto.hypervolume3d(front, REFERENCE) / BOX;
+                hv = Pareto.hypervolume3d(front, REFERENCE) / HypervolumeReference.BOX;
             }
             out.add(new HypervolumePoint().seq(t.seq()).at(Times.utc(t.finishedAt())).hypervolume(hv));
         }

@@ -16,7 +16,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 
-import dev.frontier.coordinator.trial.IllegalTransitionException;
+import dev.frontier.coordinator.system.IllegalTransitionException;
 
 @Entity
 @Table(name = "job")

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
-import dev.frontier.coordinator.frontier.Pareto;
+import dev.frontier.coordinator.pareto.Pareto;
 
 /**
  * Steady-state NSGA-II. The parents are the best {@code populationSize} results so far under

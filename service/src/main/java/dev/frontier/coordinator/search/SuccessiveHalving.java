@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.frontier.coordinator.frontier.Pareto;
+import dev.frontier.coordinator.pareto.Pareto;
 
 /**
  * Multi-fidelity around any strategy: asynchronous successive halving (ASHA) with two rungs. New

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
-import dev.frontier.coordinator.frontier.FrontierService;
-import dev.frontier.coordinator.frontier.Pareto;
+import dev.frontier.coordinator.pareto.HypervolumeReference;
+import dev.frontier.coordinator.pareto.Pareto;
 
 /**
  * Model-based search. Additive models over the per-layer genes ({@link GeneFeatures}, fitted by
@@ -130,7 +130,7 @@ public class SurrogateStrategy extends LearningStrategy {
 
     /** The candidate with the largest optimistic hypervolume gain; ties go to the most uncertain one. */
     private static int[] best(Model model, Map<String, int[]> candidates, Map<String, Model.Scored> scores, List<double[]> front) {
-        double[] ref = FrontierService.reference();
+        double[] ref = HypervolumeReference.point();
         double base = Pareto.hypervolume3d(front, ref);
         int[] best = null;
         double bestGain = -1;

@@ -29,8 +29,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.beans.TypeMismatchException;
 import tools.jackson.core.JacksonException;
 
-import dev.frontier.coordinator.trial.IllegalTransitionException;
-
 /**
  * The one place that turns failures into RFC 7807 problems. Client mistakes always name the
  * offending field (property {@code field}, plus {@code errors} when several are wrong) so a caller

@@ -10,6 +10,8 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.frontier.coordinator.system.IllegalTransitionException;
+
 /** All state changes go through {@link #moveTo}, which enforces {@link TrialState}'s table. */
 @Entity
 @Table(name = "trial")

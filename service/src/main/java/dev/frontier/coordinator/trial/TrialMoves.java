@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import dev.frontier.coordinator.system.IllegalTransitionException;
+
 /**
  * Trial state changes on the lease hot path as single guarded UPDATEs instead of load, check and
  * flush through JPA (which cost most of a lease cycle's database round trips). The guard is derived

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.frontier.coordinator.frontier.Pareto;
+import dev.frontier.coordinator.pareto.HypervolumeReference;
+import dev.frontier.coordinator.pareto.Pareto;
 import dev.frontier.coordinator.search.Proposal;
 import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.search.SearchSpace;
@@ -23,7 +24,7 @@ import dev.frontier.coordinator.search.TrialResult;
  */
 public final class Replay {
     static final UUID DEVICE = new UUID(0, 1);
-    static final double[] REFERENCE = {1.0, 2.0, 1.0};
+    static final double[] REFERENCE = HypervolumeReference.point();
 
     public record Settings(SearchSpace space, double latencyTargetMs, double maxAccuracyDrop, int maxTrials, int inFlight,
             double fidelityMin, double fidelityMax) {

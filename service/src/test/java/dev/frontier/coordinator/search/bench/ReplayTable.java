@@ -12,7 +12,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.frontier.coordinator.frontier.Pareto;
+import dev.frontier.coordinator.pareto.Pareto;
 import dev.frontier.coordinator.search.Encoding;
 import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.search.SearchSpace;

@@ -1,4 +1,4 @@
-package dev.frontier.coordinator.frontier;
+package dev.frontier.coordinator.pareto;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.frontier.coordinator.trial;
+package dev.frontier.coordinator.system;
 
 /** A refused state change; surfaces as 409 when a request caused it. */
 public class IllegalTransitionException extends RuntimeException {

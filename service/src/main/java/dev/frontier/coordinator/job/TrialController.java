@@ -1,4 +1,4 @@
-package dev.frontier.coordinator.trial;
+package dev.frontier.coordinator.job;
 
 import java.util.UUID;
 
@@ -11,10 +11,15 @@ import dev.frontier.coordinator.api.model.Trial;
 import dev.frontier.coordinator.api.model.TrialPage;
 import dev.frontier.coordinator.artifact.ArtifactStore;
 import dev.frontier.coordinator.artifact.Artifacts;
-import dev.frontier.coordinator.job.JobService;
 import dev.frontier.coordinator.search.SearchHistory;
 import dev.frontier.coordinator.system.ApiException;
+import dev.frontier.coordinator.trial.TrialService;
+import dev.frontier.coordinator.trial.TrialState;
 
+/**
+ * A job's trials over HTTP. It sits with the jobs, not in trial/, because a trial's full fidelity
+ * depends on its job's fidelity.max: trial/ stays below job/ (ArchitectureTest).
+ */
 @RestController
 class TrialController implements TrialsApi {
     private final TrialService trials;
