@@ -1,8 +1,8 @@
 package dev.frontier.worker.cli;
 
-import dev.frontier.worker.measure.Bench;
+import dev.frontier.worker.bench.Bench;
+import dev.frontier.worker.bench.PeakFlops;
 import dev.frontier.worker.measure.LatencyProtocol;
-import dev.frontier.worker.measure.PeakFlops;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.InvalidModelException;
 

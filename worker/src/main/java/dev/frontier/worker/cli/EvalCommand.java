@@ -2,12 +2,12 @@ package dev.frontier.worker.cli;
 
 import dev.frontier.worker.compile.Artifact;
 import dev.frontier.worker.compile.Plan;
-import dev.frontier.worker.compile.nativ.NativeAccuracy;
 import dev.frontier.worker.compile.nativ.NativeArtifact;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.measure.Accuracy;
+import dev.frontier.worker.measure.NativeAccuracy;
 import dev.frontier.worker.model.InvalidModelException;
 
 import java.nio.file.Path;

@@ -118,7 +118,7 @@ public final class LatencyProtocol {
     }
 
     /** Linear-interpolated percentile of a copy of {@code v}. */
-    static double percentile(double[] v, double p) {
+    public static double percentile(double[] v, double p) {
         double[] s = v.clone();
         Arrays.sort(s);
         if (s.length == 1) {

@@ -13,10 +13,10 @@ import java.util.zip.ZipInputStream;
 
 import dev.frontier.worker.compile.Artifact;
 import dev.frontier.worker.compile.nativ.NativeBuild;
-import dev.frontier.worker.compile.nativ.NativeRunner;
 import dev.frontier.worker.compile.nativ.NativeToolchain;
 import dev.frontier.worker.measure.LatencyProtocol;
 import dev.frontier.worker.measure.LatencyResult;
+import dev.frontier.worker.measure.NativeRunner;
 
 /**
  * The generated C bundle (what a user ships), built on the device with the device's own C compiler

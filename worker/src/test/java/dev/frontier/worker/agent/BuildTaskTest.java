@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.frontier.worker.bench.Bench;
 import dev.frontier.worker.compile.Artifact;
 import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Plan;
@@ -16,7 +17,6 @@ import dev.frontier.worker.compress.Compressor;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.measure.Accuracy;
-import dev.frontier.worker.measure.Bench;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Zoo;
 import tools.jackson.databind.JsonNode;

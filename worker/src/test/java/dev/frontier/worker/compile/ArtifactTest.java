@@ -1,6 +1,6 @@
 package dev.frontier.worker.compile;
 
-import dev.frontier.worker.measure.VariantMaker;
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.InvalidModelException;
 import dev.frontier.worker.model.ModelFile;

@@ -1,11 +1,11 @@
 package dev.frontier.worker.compile;
 
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.compile.kernel.ActivationQuantizer;
 import dev.frontier.worker.compile.op.Op;
 import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.QuantSpec;
 import dev.frontier.worker.compress.Quantizer;
-import dev.frontier.worker.measure.VariantMaker;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
 import dev.frontier.worker.model.Node;

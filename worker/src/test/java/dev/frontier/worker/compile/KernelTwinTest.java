@@ -1,7 +1,7 @@
 package dev.frontier.worker.compile;
 
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.compile.op.Op;
-import dev.frontier.worker.measure.VariantMaker;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Mask;
 import dev.frontier.worker.model.NetworkBuilder;

@@ -1,5 +1,6 @@
 package dev.frontier.worker.compile;
 
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.compile.op.ConvOps;
 import dev.frontier.worker.compile.op.Op;
 import dev.frontier.worker.compile.op.SimpleOps;
@@ -8,7 +9,6 @@ import dev.frontier.worker.compile.pass.FuseActivations;
 import dev.frontier.worker.compile.pass.Lowering;
 import dev.frontier.worker.compile.pass.PackBlockSparse;
 import dev.frontier.worker.compile.pass.PlanBuffers;
-import dev.frontier.worker.measure.VariantMaker;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
 import dev.frontier.worker.model.Node;

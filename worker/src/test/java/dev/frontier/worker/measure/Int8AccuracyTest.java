@@ -1,5 +1,6 @@
 package dev.frontier.worker.measure;
 
+import dev.frontier.worker.bench.Bench;
 import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.compile.op.Op;

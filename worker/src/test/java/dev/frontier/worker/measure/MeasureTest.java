@@ -1,5 +1,7 @@
 package dev.frontier.worker.measure;
 
+import dev.frontier.worker.bench.PeakFlops;
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.compile.Executor;
 import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Plan;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * An installed C compiler for a {@link NativeTarget}: the first of the target's compilers that answers
  * {@code --version}, its flags, and the triple its {@code -dumpmachine} reports. When that triple is
  * not this machine's architecture the built harness runs under {@link #emulator()} (qemu-user), and
- * {@link NativeRunner#timing} labels its timings emulated. The CPU features (this host's, empty for a
+ * {@code measure.NativeRunner.timing} labels its timings emulated. The CPU features (this host's, empty for a
  * cross target) say which kernels the generated code will take (AVX-512 or the scalar twins).
  */
 public record NativeToolchain(String compiler, String cflags, String version, String triple, List<String> emulator,

@@ -1,9 +1,11 @@
 package dev.frontier.worker.compile.nativ;
 
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.measure.LatencyProtocol;
-import dev.frontier.worker.measure.VariantMaker;
+import dev.frontier.worker.measure.NativeRunner;
+import dev.frontier.worker.measure.NativeTiming;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.NetworkBuilder;
 

@@ -1,11 +1,12 @@
 package dev.frontier.worker.compile.nativ;
 
+import dev.frontier.worker.bench.VariantMaker;
 import dev.frontier.worker.compile.Executor;
 import dev.frontier.worker.compile.FrontierCompiler;
+import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.Compressor;
-import dev.frontier.worker.compile.Plan;
-import dev.frontier.worker.measure.VariantMaker;
+import dev.frontier.worker.measure.NativeRunner;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
 import dev.frontier.worker.model.Mask;

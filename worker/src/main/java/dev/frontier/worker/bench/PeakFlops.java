@@ -1,4 +1,4 @@
-package dev.frontier.worker.measure;
+package dev.frontier.worker.bench;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

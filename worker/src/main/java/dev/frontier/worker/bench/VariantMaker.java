@@ -1,4 +1,4 @@
-package dev.frontier.worker.measure;
+package dev.frontier.worker.bench;
 
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;

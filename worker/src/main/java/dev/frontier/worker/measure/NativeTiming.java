@@ -1,6 +1,5 @@
-package dev.frontier.worker.compile.nativ;
+package dev.frontier.worker.measure;
 
-import dev.frontier.worker.measure.LatencyResult;
 
 import java.util.Map;
 

@@ -1,8 +1,8 @@
-package dev.frontier.worker.measure;
+package dev.frontier.worker.bench;
 
 import dev.frontier.worker.compile.Artifact;
-import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Executor;
+import dev.frontier.worker.compile.FrontierCompiler;
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.compile.Tuner;
 import dev.frontier.worker.compile.op.Op;
@@ -10,6 +10,8 @@ import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.Compressor;
 import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.data.Datasets;
+import dev.frontier.worker.measure.LatencyProtocol;
+import dev.frontier.worker.measure.LatencyResult;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.ModelFile;
 import dev.frontier.worker.model.Zoo;
@@ -57,7 +59,7 @@ public final class Bench {
         return Zoo.vgg(42, 10);
     }
 
-    static final String INT8 = "{\"default\":{\"quantize\":{\"bits\":8,\"scheme\":\"symmetric\"}}}";
+    public static final String INT8 = "{\"default\":{\"quantize\":{\"bits\":8,\"scheme\":\"symmetric\"}}}";
     static final int CALIBRATION_IMAGES = 256;
 
     /**

@@ -1,7 +1,7 @@
-package dev.frontier.worker.compile.nativ;
+package dev.frontier.worker.measure;
 
+import dev.frontier.worker.compile.nativ.NativeBuild;
 import dev.frontier.worker.data.Dataset;
-import dev.frontier.worker.measure.Accuracy;
 import dev.frontier.worker.model.Shape;
 
 /**

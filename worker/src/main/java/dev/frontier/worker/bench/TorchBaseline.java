@@ -1,6 +1,8 @@
-package dev.frontier.worker.measure;
+package dev.frontier.worker.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
+import dev.frontier.worker.measure.LatencyProtocol;
+import dev.frontier.worker.measure.LatencyResult;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.train.DjlModel;
 

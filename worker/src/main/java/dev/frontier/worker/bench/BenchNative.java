@@ -1,10 +1,11 @@
-package dev.frontier.worker.measure;
+package dev.frontier.worker.bench;
 
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.compile.nativ.NativeBuild;
-import dev.frontier.worker.compile.nativ.NativeRunner;
 import dev.frontier.worker.compile.nativ.NativeToolchain;
 import dev.frontier.worker.compile.op.Op;
+import dev.frontier.worker.measure.LatencyResult;
+import dev.frontier.worker.measure.NativeRunner;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
-package dev.frontier.worker.compile.nativ;
+package dev.frontier.worker.measure;
 
-import dev.frontier.worker.measure.LatencyProtocol;
-import dev.frontier.worker.measure.LatencyResult;
 
+import dev.frontier.worker.compile.nativ.NativeBuild;
+import dev.frontier.worker.compile.nativ.NativeTarget;
+import dev.frontier.worker.compile.nativ.NativeToolchain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
