@@ -30,7 +30,9 @@ class TwoReplicasTest extends IntegrationTest {
                 .profiles("test")
                 .properties("server.port=0", "spring.datasource.url=" + db.url(),
                         "spring.datasource.username=" + db.user(), "spring.datasource.password=" + db.password())
-                .run()) {
+                // a command-line argument: application.yml's ${SERVER_PORT:8080} outranks default properties,
+                // so the replica would fight whatever holds 8080 (e.g. a running demo)
+                .run("--server.port=0")) {
             ClusterLock second = replica.getBean(ClusterLock.class);
             assertThat(second).isNotSameAs(first);
 
