@@ -65,6 +65,11 @@ class ArchitectureTest {
                     new String[] {"dev.frontier.worker"}, ENTRY_POINTS, PROCESSES, RUNTIMES, MEASURE, COMPILE, TRANSFORM, DATA, IR)
             .flatMap(Stream::of).toArray(String[]::new));
 
+    /** The compiler lowers whatever graph it is given; what compression wrote it reads from the IR (metadata keys). */
+    @ArchTest
+    static final ArchRule compilerDoesNotKnowTheCompressor = noClasses().that().resideInAPackage("dev.frontier.worker.compile..")
+            .should().dependOnClassesThat().resideInAnyPackage(packages("compress", "train"));
+
     @ArchTest
     static final ArchRule onlyTrainingAndBenchmarksLoadDjl = noClasses().that().resideOutsideOfPackages(packages("train", "bench"))
             .should().dependOnClassesThat().resideInAPackage("ai.djl..")

@@ -27,7 +27,7 @@ import dev.frontier.worker.model.ReferenceInterpreter;
  */
 public final class ActivationCalibrator {
     public static final String MAX_KEY = "act_max.";
-    public static final String SCALE_KEY = "act_scale.";
+    public static final String SCALE_KEY = Graph.ACTIVATION_SCALE_KEY;
     public static final String INFO_KEY = "act_calibration";
     /** Training images calibrated on by default (the compress CLI and the agent's BUILD task). */
     public static final int DEFAULT_IMAGES = 256;

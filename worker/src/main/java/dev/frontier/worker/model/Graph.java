@@ -187,6 +187,12 @@ public final class Graph {
         return quantized.get(param);
     }
 
+    /**
+     * Metadata key prefix (+ layer name) of a layer's calibrated int8 input scale: written by the
+     * activation calibrator, read by the compiler's int8 pass, so it belongs to the IR both speak.
+     */
+    public static final String ACTIVATION_SCALE_KEY = "act_scale.";
+
     public Map<String, String> metadata() {
         return Collections.unmodifiableMap(metadata);
     }

@@ -5,7 +5,6 @@ import dev.frontier.worker.compile.op.ConvOps;
 import dev.frontier.worker.compile.op.Int8ConvOps;
 import dev.frontier.worker.compile.op.LinearOps;
 import dev.frontier.worker.compile.op.Op;
-import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
 import dev.frontier.worker.model.Node;
@@ -45,7 +44,7 @@ public final class QuantizeInt8 {
 
     /** The calibrated activation scale of a layer's input, or 0 (quantize per call) when the model has none. */
     static float calibratedScale(Graph g, String layer) {
-        String s = g.metadata().get(ActivationCalibrator.SCALE_KEY + layer);
+        String s = g.metadata().get(Graph.ACTIVATION_SCALE_KEY + layer);
         if (s == null) {
             return 0f;
         }
