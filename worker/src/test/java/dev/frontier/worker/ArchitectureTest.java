@@ -22,6 +22,8 @@ class ArchitectureTest {
     private static final String[] ENTRY_POINTS = packages("cli", "demo");
     /** The lease loop a device runs, and the offline benchmarks (which may use DJL and ONNX Runtime). */
     private static final String[] PROCESSES = packages("agent", "bench");
+    /** The one build pipeline (compress, recover, fine-tune, calibrate, compile) the agent and the CLI share. */
+    private static final String[] BUILD = packages("build");
     /** What runs or describes a compiled model: runtimes, ONNX import/export and ORT, model profiles. */
     private static final String[] RUNTIMES = packages("runtime", "onnx", "profile");
     /** Latency protocol and accuracy evaluation of compiled models, JVM or native. */
@@ -41,6 +43,7 @@ class ArchitectureTest {
     static final ArchRule layersOnlyUseTheLayersBelow = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("entry points").definedBy(ENTRY_POINTS)
             .layer("processes").definedBy(PROCESSES)
+            .layer("build").definedBy(BUILD)
             .layer("runtimes").definedBy(RUNTIMES)
             .layer("measure").definedBy(MEASURE)
             .layer("compile").definedBy(COMPILE)
@@ -49,11 +52,12 @@ class ArchitectureTest {
             .layer("ir").definedBy(IR)
             .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
             .whereLayer("processes").mayOnlyBeAccessedByLayers("entry points")
-            .whereLayer("runtimes").mayOnlyBeAccessedByLayers("entry points", "processes")
-            .whereLayer("measure").mayOnlyBeAccessedByLayers("entry points", "processes", "runtimes")
-            .whereLayer("compile").mayOnlyBeAccessedByLayers("entry points", "processes", "runtimes", "measure")
-            .whereLayer("transform").mayOnlyBeAccessedByLayers("entry points", "processes", "runtimes", "measure", "compile")
-            .whereLayer("data").mayOnlyBeAccessedByLayers("entry points", "processes", "runtimes", "measure", "compile",
+            .whereLayer("build").mayOnlyBeAccessedByLayers("entry points", "processes")
+            .whereLayer("runtimes").mayOnlyBeAccessedByLayers("entry points", "processes", "build")
+            .whereLayer("measure").mayOnlyBeAccessedByLayers("entry points", "processes", "build", "runtimes")
+            .whereLayer("compile").mayOnlyBeAccessedByLayers("entry points", "processes", "build", "runtimes", "measure")
+            .whereLayer("transform").mayOnlyBeAccessedByLayers("entry points", "processes", "build", "runtimes", "measure", "compile")
+            .whereLayer("data").mayOnlyBeAccessedByLayers("entry points", "processes", "build", "runtimes", "measure", "compile",
                     "transform");
 
     @ArchTest
@@ -62,7 +66,7 @@ class ArchitectureTest {
     /** Without this a new package would be in no layer, and the layer rule would not look at it. */
     @ArchTest
     static final ArchRule everyPackageIsInALayer = classes().should().resideInAnyPackage(Stream.of(
-                    new String[] {"dev.frontier.worker"}, ENTRY_POINTS, PROCESSES, RUNTIMES, MEASURE, COMPILE, TRANSFORM, DATA, IR)
+                    new String[] {"dev.frontier.worker"}, ENTRY_POINTS, PROCESSES, BUILD, RUNTIMES, MEASURE, COMPILE, TRANSFORM, DATA, IR)
             .flatMap(Stream::of).toArray(String[]::new));
 
     /** The compiler lowers whatever graph it is given; what compression wrote it reads from the IR (metadata keys). */

@@ -1,5 +1,7 @@
 package dev.frontier.worker.agent;
 
+import dev.frontier.worker.build.Recovery;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,12 +28,6 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
 
     /** The fine-tuned parent to continue from (openapi Inheritance). */
     public record Inherit(int seq, String checkpointSha256, double fidelity) {
-    }
-
-    /** Accuracy recovery of a build (openapi Recovery). */
-    public record Recovery(boolean bnRecalibration, boolean distillation) {
-        public static final Recovery DEFAULTS = new Recovery(true, false);
-        public static final Recovery NONE = new Recovery(false, false);
     }
 
     public Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,

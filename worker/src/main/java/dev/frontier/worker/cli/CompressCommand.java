@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.frontier.worker.build.BuildFailure;
+import dev.frontier.worker.build.BuildPipeline;
+import dev.frontier.worker.build.BuildProgress;
+import dev.frontier.worker.build.Recovery;
 import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.CompressionConfig;
 import dev.frontier.worker.compress.Compressor;
@@ -25,7 +29,6 @@ import dev.frontier.worker.train.Distillation;
 import dev.frontier.worker.train.DjlEngine;
 import dev.frontier.worker.train.Evaluator;
 import dev.frontier.worker.train.TrainConfig;
-import dev.frontier.worker.train.Trainer;
 import dev.frontier.worker.train.TrainingListener;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +49,7 @@ public final class CompressCommand implements Command {
                                                 [--lr 1e-3] [--batch 128] [--seed 0] [--calibrate N] [--percentile 100]
                                                 [--eval-subset N] [--no-eval] [--threads N] [--json]
                                                 [--gradual-from CONFIG --gradual-epochs E]
-                                                [--distill [--distill-temperature 4] [--distill-weight 0.9]]
+                                                [--distill [--distill-temperature 4] [--distill-weight 0.9]] [--recalibrate-bn]
 
                 Prunes and quantizes the model as the configuration says (docs/contracts.md; e.g.
                 {"default": {"prune": {"scheme": "pattern", "patterns": 8, "connectivity": 0.72}}}),
@@ -67,6 +70,8 @@ public final class CompressCommand implements Command {
                 masks are kept) before the --fine-tune-epochs. --distill adds knowledge distillation
                 from the original model to every fine-tuning: the loss mixes the labels' cross-entropy
                 with the KL divergence to the original's softened outputs (temperature T, weight w).
+                --recalibrate-bn re-estimates batch-norm statistics after pruning, before fine-tuning.
+                The steps are the BUILD task's (one pipeline: worker build/BuildPipeline).
                 """;
     }
 
@@ -93,6 +98,7 @@ public final class CompressCommand implements Command {
         String gradualArg = args.string("gradual-from", null);
         double gradualEpochs = args.number("gradual-epochs", 1);
         boolean distill = args.flag("distill");
+        boolean recalibrateBn = args.flag("recalibrate-bn");
         double temperature = args.number("distill-temperature", Distillation.DEFAULT_TEMPERATURE);
         double distillWeight = args.number("distill-weight", Distillation.DEFAULT_WEIGHT);
         args.rejectUnknown();
@@ -169,76 +175,57 @@ public final class CompressCommand implements Command {
             DjlEngine.get();
         }
         Dataset testSet = data == null ? null : data.test().subset(Math.min(evalSubset, data.test().size()));
-        Distillation kd = distill ? new Distillation(model, (float) temperature, (float) distillWeight) : null;
-
-        Graph source = model;
-        Map<String, Object> gradualReport = null;
-        if (gradualConfig != null) {
-            long g0 = System.nanoTime();
-            Graph first;
-            try {
-                first = Compressor.compress(model, gradualConfig).graph();
-            } catch (InvalidConfigException e) {
-                throw new UsageException("--gradual-from: " + e.getMessage(), e);
-            }
-            log.printf(Locale.ROOT, "gradual pruning, first stage: %d of %d weights kept, fine-tuning %s epochs%s%n",
-                    first.keptParamCount(), first.paramCount(), gradualEpochs, kd == null ? "" : " with distillation");
-            source = Trainer.train(first, data.train(), ft.withEpochs(gradualEpochs), TrainingListener.printing(log), kd);
-            timings.put("gradualFineTune", ms(g0));
-            gradualReport = new LinkedHashMap<>();
-            gradualReport.put("config", JSON.readTree(readConfig(gradualArg, "gradual-from")));
-            gradualReport.put("epochs", gradualEpochs);
-            gradualReport.put("keptParams", first.keptParamCount());
-            if (!noEval) {
-                double stage = Evaluator.accuracy(source, testSet);
-                gradualReport.put("accuracy", round(stage));
-                log.printf(Locale.ROOT, "accuracy after the first stage: %.2f%%%n", stage);
-            }
+        if (epochs > 0) {
+            log.printf(Locale.ROOT, "fine-tuning %s epochs with masks held fixed (Adam, lr %.2e, cosine, batch %d, %d threads%s)%n",
+                    epochs, ft.learningRate(), ft.batchSize(), DjlEngine.threads(), !distill ? ""
+                            : String.format(Locale.ROOT, ", distillation T %.3g weight %.3g", temperature, distillWeight));
         }
-
-        long t0 = System.nanoTime();
-        Compressor.Result result;
+        // the same pipeline as a BUILD task, with the CLI's knobs: no BN recalibration unless asked, the
+        // test split evaluated before fine-tuning, the graph written instead of compiled
+        BuildPipeline.Options options = new BuildPipeline.Options(ft.learningRate(), ft.batchSize(), (float) temperature,
+                (float) distillWeight, calibrate, percentile, seed, gradualConfig, gradualEpochs, false,
+                TrainingListener.printing(log));
+        BuildPipeline.Request request = new BuildPipeline.Request(config, epochs, seed, 0, new Recovery(recalibrateBn, distill),
+                null, 0, noEval ? null : testSet, options);
+        BuildPipeline.Built built;
         try {
-            result = Compressor.compress(source, config);
-        } catch (InvalidConfigException e) {
-            throw new UsageException("--config: " + e.getMessage(), e);
+            built = BuildPipeline.run(model, data, request, BuildProgress.NONE);
+        } catch (BuildFailure e) {
+            String option = switch (e.kind()) {
+                case "INVALID_CONFIG" -> "--config: ";
+                case "INVALID_GRADUAL_CONFIG" -> "--gradual-from: ";
+                default -> "";
+            };
+            throw new UsageException(option + e.getMessage(), e);
         }
-        timings.put("compress", ms(t0));
-        Graph compressed = result.graph();
+        built.timings().forEach((k, v) -> timings.put(k, ((Number) v).doubleValue()));
+        Compressor.Result result = built.compressed();
         log.printf(Locale.ROOT, "compressed %s: params %d -> %d, MACs %.2fM -> %.2fM, weight sparsity %.1f%%%n",
                 modelPath.getFileName(), result.report().params(), result.report().keptParams(),
                 result.report().macs() / 1e6, result.report().keptMacs() / 1e6, 100 * result.report().sparsity());
         result.report().notes().forEach(n -> log.println("note: " + n));
+        Map<String, Object> gradualReport = null;
+        if (built.gradual() != null) {
+            gradualReport = new LinkedHashMap<>(built.gradual());
+            gradualReport.put("config", JSON.readTree(readConfig(gradualArg, "gradual-from")));
+            gradualReport.computeIfPresent("accuracy", (k, v) -> round((Double) v));
+            log.printf(Locale.ROOT, "gradual pruning, first stage: %s weights kept, %s epochs%s%n", built.gradual().get("keptParams"),
+                    gradualEpochs, built.gradual().containsKey("accuracy")
+                            ? String.format(Locale.ROOT, ", accuracy %.2f%%", (Double) built.gradual().get("accuracy")) : "");
+        }
 
         Double baseline = null;
-        Double before = null;
+        Double before = built.accuracyBeforeFineTune();
         Double after = null;
+        Graph tuned = built.graph();
         if (!noEval) {
-            long e0 = System.nanoTime();
             String recorded = model.metadata().get("accuracy.test");
             baseline = recorded != null && testSet.size() == data.test().size() ? parse(recorded) : null;
             if (baseline == null) {
                 baseline = Evaluator.accuracy(model, testSet);
             }
-            before = Evaluator.accuracy(compressed, testSet);
-            timings.put("evaluateBefore", ms(e0));
             log.printf(Locale.ROOT, "accuracy on %d test images: original %.2f%%, compressed %.2f%%%n", testSet.size(),
                     baseline, before);
-        }
-
-        Graph tuned = compressed;
-        if (epochs > 0) {
-            long f0 = System.nanoTime();
-            log.printf(Locale.ROOT, "fine-tuning %s epochs with masks held fixed (Adam, lr %.2e, cosine, batch %d, %d threads%s)%n",
-                    epochs, ft.learningRate(), ft.batchSize(), DjlEngine.threads(), kd == null ? ""
-                            : String.format(Locale.ROOT, ", distillation T %.3g weight %.3g", kd.temperature(), kd.weight()));
-            tuned = Trainer.train(compressed, data.train(), ft, TrainingListener.printing(log), kd);
-            if (quantized) {
-                tuned = Compressor.requantize(tuned);
-            }
-            timings.put("fineTune", ms(f0));
-        }
-        if (!noEval) {
             if (epochs > 0) {
                 long e0 = System.nanoTime();
                 after = Evaluator.accuracy(tuned, testSet);
@@ -247,12 +234,6 @@ public final class CompressCommand implements Command {
             } else {
                 after = before;
             }
-        }
-        if (calibrate > 0) {
-            long c0 = System.nanoTime();
-            tuned = new ActivationCalibrator(percentile, Math.max(1, Runtime.getRuntime().availableProcessors()))
-                    .calibrate(tuned, data.train(), calibrate, seed);
-            timings.put("calibrate", ms(c0));
         }
         Graph.Builder meta = tuned.toBuilder().metadata("compress.config", JSON.writeValueAsString(JSON.readTree(configText)))
                 .metadata("compress.fineTuneEpochs", Double.toString(epochs));
@@ -274,11 +255,11 @@ public final class CompressCommand implements Command {
         ftReport.put("schedule", ft.schedule().name().toLowerCase(Locale.ROOT));
         ftReport.put("batch", ft.batchSize());
         ftReport.put("seed", ft.seed());
-        if (kd != null) {
+        if (distill) {
             // Float.toString: 0.9f as itself, not 0.8999999761581421
             ftReport.put("distillation", Map.of("teacher", "original",
-                    "temperature", Double.parseDouble(Float.toString(kd.temperature())),
-                    "weight", Double.parseDouble(Float.toString(kd.weight()))));
+                    "temperature", Double.parseDouble(Float.toString((float) temperature)),
+                    "weight", Double.parseDouble(Float.toString((float) distillWeight))));
         }
         report.put("fineTune", ftReport);
         if (gradualReport != null) {
@@ -288,7 +269,8 @@ public final class CompressCommand implements Command {
         report.put("accuracyBeforeFineTune", round(before));
         report.put("accuracy", round(after));
         report.put("evaluatedImages", testSet == null || noEval ? 0 : testSet.size());
-        report.put("calibrationImages", calibrate);
+        report.put("calibrationImages", built.calibrationImages());
+        report.put("recovery", built.recovery());
         report.putAll(result.report().toMap());
         report.put("timings", timings);
         if (reportPath != null) {

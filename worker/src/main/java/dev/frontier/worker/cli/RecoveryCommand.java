@@ -10,10 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.frontier.worker.agent.BuildTask;
-import dev.frontier.worker.agent.Lease;
 import dev.frontier.worker.agent.Progress;
 import dev.frontier.worker.agent.TaskFailure;
 import dev.frontier.worker.bench.Bench;
+import dev.frontier.worker.build.BuildPipeline;
+import dev.frontier.worker.build.Recovery;
 import dev.frontier.worker.compile.Artifact;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Datasets;
@@ -87,13 +88,12 @@ public final class RecoveryCommand implements Command {
                 double parentFidelity = 0;
                 String before = "-";
                 for (double f : fidelities) {
-                    Lease.Recovery rec = new Lease.Recovery(v.bn(), v.distill());
-                    BuildTask.Request req = new BuildTask.Request(config, f, seed, 0, rec, v.inherit() ? parent : null,
-                            parentFidelity);
+                    Recovery rec = new Recovery(v.bn(), v.distill());
                     long t0 = System.nanoTime();
-                    BuildTask.Built b;
+                    BuildPipeline.Built b;
                     try {
-                        b = BuildTask.build(model, data, req, evalLimit, Progress.NONE);
+                        b = BuildTask.build(model, data, config, f, seed, 0, rec, v.inherit() ? parent : null, parentFidelity,
+                                evalLimit, Progress.NONE);
                     } catch (TaskFailure e) {
                         throw new UsageException("build failed: " + e.getMessage());
                     }

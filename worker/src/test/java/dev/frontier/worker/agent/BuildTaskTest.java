@@ -1,5 +1,8 @@
 package dev.frontier.worker.agent;
 
+import dev.frontier.worker.build.BuildPipeline;
+import dev.frontier.worker.build.Recovery;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Field;
@@ -33,10 +36,10 @@ class BuildTaskTest {
     @Test
     void aModelWithNonFiniteWeightsFailsTheBuildWithAReason() throws Exception {
         Graph model = Zoo.lenet5(1, 10);
-        assertThat(BuildTask.nonFinite(model)).isNull();
+        assertThat(BuildPipeline.nonFinite(model)).isNull();
         String victim = model.params().keySet().stream().sorted().findFirst().orElseThrow();
         model.param(victim).data()[0] = Float.NaN;
-        assertThat(BuildTask.nonFinite(model)).isEqualTo(victim);
+        assertThat(BuildPipeline.nonFinite(model)).isEqualTo(victim);
         DataSplits data = Datasets.fashionMnist();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BuildTask.build(model, data, json("{}"), 0, 1, 0, Progress.NONE))
                 .isInstanceOf(TaskFailure.class)
@@ -54,7 +57,7 @@ class BuildTaskTest {
         Graph model = Bench.demoModel(System.out);
         DataSplits data = Datasets.fashionMnist();
 
-        BuildTask.Built b = BuildTask.build(model, data, json(INT8), 0, 1, 0, Progress.NONE);
+        BuildPipeline.Built b = BuildTask.build(model, data, json(INT8), 0, 1, 0, Progress.NONE);
 
         assertThat(b.calibrationImages()).isEqualTo(ActivationCalibrator.DEFAULT_IMAGES);
         assertThat(b.calibration()).isEqualTo("max-abs over 256 images");
@@ -87,7 +90,7 @@ class BuildTaskTest {
         Graph model = Zoo.lenet5(1, 10);
 
         // a quarter epoch of 512 images: one fine-tuning step, then requantize, then calibrate
-        BuildTask.Built b = BuildTask.build(model, data, json(INT8), 0.25, 7, 512, Progress.NONE);
+        BuildPipeline.Built b = BuildTask.build(model, data, json(INT8), 0.25, 7, 512, Progress.NONE);
 
         assertThat(b.timings()).containsKeys("fineTune", "calibrate", "compile");
         assertThat(b.calibrationImages()).isEqualTo(256);
@@ -108,7 +111,7 @@ class BuildTaskTest {
         String int4 = "{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.4375},"
                 + "\"quantize\":{\"bits\":4,\"scheme\":\"symmetric\"}}}";
 
-        BuildTask.Built b = BuildTask.build(model, data, json(int4), 0, 1, 0, Progress.NONE);
+        BuildPipeline.Built b = BuildTask.build(model, data, json(int4), 0, 1, 0, Progress.NONE);
 
         // int4 runs float kernels on dequantized weights: nothing would use a scale
         assertThat(b.calibrationImages()).isZero();
@@ -156,21 +159,18 @@ class BuildTaskTest {
         DataSplits data = Datasets.fashionMnist();
         Graph model = Zoo.vgg(1, 10);
         JsonNode config = json("{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.5}}}");
-        BuildTask.Built parent = BuildTask.build(model, data,
-                new BuildTask.Request(config, 0.25, 3, 512, new Lease.Recovery(true, false), null, 0), 200, Progress.NONE);
+        BuildPipeline.Built parent = BuildTask.build(model, data, config, 0.25, 3, 512, new Recovery(true, false), null, 0, 200, Progress.NONE);
         assertThat(parent.recovery()).containsEntry("bnRecalibration", true).containsEntry("inherited", false);
         assertThat(parent.accuracyBeforeFineTune()).isNotNull();
 
         // same fidelity as the parent: nothing left to train, the parent's weights come back unchanged
-        BuildTask.Built same = BuildTask.build(model, data,
-                new BuildTask.Request(config, 0.25, 4, 512, new Lease.Recovery(true, false), parent.graph(), 0.25), 200,
+        BuildPipeline.Built same = BuildTask.build(model, data, config, 0.25, 4, 512, new Recovery(true, false), parent.graph(), 0.25, 200,
                 Progress.NONE);
         assertThat(same.recovery()).containsEntry("inherited", true).containsEntry("bnRecalibration", false);
         assertThat(same.graph().param("conv2.weight").data()).isEqualTo(parent.graph().param("conv2.weight").data());
 
         // more fidelity: it trains on from there, keeping the parent's masks
-        BuildTask.Built more = BuildTask.build(model, data,
-                new BuildTask.Request(config, 0.5, 4, 512, new Lease.Recovery(true, false), parent.graph(), 0.25), 200,
+        BuildPipeline.Built more = BuildTask.build(model, data, config, 0.5, 4, 512, new Recovery(true, false), parent.graph(), 0.25, 200,
                 Progress.NONE);
         assertThat(more.graph().param("conv2.weight").data()).isNotEqualTo(parent.graph().param("conv2.weight").data());
         float[] w = more.graph().param("conv2.weight").data();
@@ -179,9 +179,8 @@ class BuildTaskTest {
             if (!keep[i]) assertThat(w[i]).as("pruned weight %d", i).isZero();
         }
         // a checkpoint of another configuration is not used
-        BuildTask.Built other = BuildTask.build(model, data,
-                new BuildTask.Request(json("{\"default\":{\"prune\":{\"scheme\":\"filter\",\"rate\":0.5}}}"), 0.25, 4, 512,
-                        Lease.Recovery.NONE, parent.graph(), 0.25), 200, Progress.NONE);
+        BuildPipeline.Built other = BuildTask.build(model, data,
+                json("{\"default\":{\"prune\":{\"scheme\":\"filter\",\"rate\":0.5}}}"), 0.25, 4, 512, Recovery.NONE, parent.graph(), 0.25, 200, Progress.NONE);
         assertThat(other.recovery()).containsEntry("inherited", false);
     }
 }
