@@ -75,8 +75,7 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     String tail() throws IOException {
-        String s = Files.exists(log) ? Files.readString(log) : "";
-        return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        return LogTail.of(log);
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.model.Graph;
-import dev.frontier.worker.model.ModelFile;
 import dev.frontier.worker.model.Zoo;
 import dev.frontier.worker.train.TrainConfig;
 import dev.frontier.worker.train.Trainer;
@@ -149,13 +147,7 @@ class NodeMeasureClientTest {
 
     /** A one-stage search (3 trials at 0.05 epochs) measured with onnxruntime only, on the client's device. */
     private static JsonNode runJob(CoordinatorClient api, Graph model, String deviceId) throws Exception {
-        Path file = Files.createTempFile("lenet-node", ".frir");
-        ModelFile.write(model, file);
-        ObjectNode dataset = CoordinatorClient.object().put("name", "fashion-mnist").put("kind", "fashion-mnist");
-        api.post("datasets", dataset);
-        String modelId = api.postMultipart("models", Map.of("name", "lenet-node", "format", "frontier-ir",
-                        "inputShape", "1,28,28", "dataset", "fashion-mnist"), "lenet.frir", Files.readAllBytes(file))
-                .path("id").asString();
+        String modelId = LenetUpload.upload(api, model, "lenet-node");
 
         ObjectNode job = CoordinatorClient.object().put("modelId", modelId).put("latencyTargetMs", 50.0)
                 .put("maxAccuracyDrop", 5.0).put("seed", 5);
@@ -184,8 +176,7 @@ class NodeMeasureClientTest {
 
     private static String tail(Path log) {
         try {
-            String s = Files.exists(log) ? Files.readString(log) : "";
-            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+            return LogTail.of(log);
         } catch (IOException e) {
             return e.toString();
         }
