@@ -144,9 +144,8 @@ public final class BuildTask {
         } catch (InvalidConfigException e) {
             throw new TaskFailure("INVALID_CONFIG", e.getMessage(), false);
         }
-        BuildPipeline.Request probe = BuildPipeline.Request.plain(cfg, fidelity, seed, trainLimit);
         boolean fineTunes = fidelity - (inheritedStart == null ? 0 : inheritedFidelity) > 0;
-        Dataset before = !probe.dense() && fineTunes && data.validation().size() > 0
+        Dataset before = !cfg.isIdentity() && fineTunes && data.validation().size() > 0
                 ? (evalLimit > 0 ? data.validation().subset(evalLimit) : data.validation()) : null;
         BuildPipeline.Request req = new BuildPipeline.Request(cfg, fidelity, seed, trainLimit, recovery, inheritedStart,
                 inheritedFidelity, before, BuildPipeline.Options.DEFAULTS);

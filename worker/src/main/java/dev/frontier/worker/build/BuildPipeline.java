@@ -11,7 +11,6 @@ import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.CompressionConfig;
 import dev.frontier.worker.compress.Compressor;
 import dev.frontier.worker.compress.InvalidConfigException;
-import dev.frontier.worker.compress.LayerSpec;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.model.Graph;
@@ -66,14 +65,6 @@ public final class BuildPipeline {
      */
     public record Request(CompressionConfig config, double fidelity, long seed, int trainLimit, Recovery recovery,
                           Graph inheritedStart, double inheritedFidelity, Dataset beforeEval, Options options) {
-        public static Request plain(CompressionConfig config, double fidelity, long seed, int trainLimit) {
-            return new Request(config, fidelity, seed, trainLimit, Recovery.NONE, null, 0, null, Options.DEFAULTS);
-        }
-
-        /** The configuration leaves the model as it is (the dense baseline). */
-        public boolean dense() {
-            return config.layers().values().stream().allMatch(LayerSpec::isIdentity) && config.defaults().isIdentity();
-        }
     }
 
     /**
@@ -91,7 +82,7 @@ public final class BuildPipeline {
         Map<String, Object> timings = new LinkedHashMap<>();
         Map<String, Object> recovery = new LinkedHashMap<>();
         Options o = req.options();
-        boolean empty = req.dense();
+        boolean empty = req.config().isIdentity();
         Distillation teacher = new Distillation(model, o.distillTemperature(), o.distillWeight());
         TrainConfig ft = TrainConfig.fineTune(1).withLearningRate(o.learningRate()).withBatchSize(o.batchSize())
                 .withSeed(req.seed());

@@ -29,6 +29,11 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
         layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
     }
 
+    /** True when the configuration leaves every layer as it is (the dense baseline). */
+    public boolean isIdentity() {
+        return defaults.isIdentity() && layers.values().stream().allMatch(LayerSpec::isIdentity);
+    }
+
     public static CompressionConfig dense() {
         return new CompressionConfig(LayerSpec.DENSE, Map.of());
     }
@@ -114,7 +119,7 @@ public record CompressionConfig(LayerSpec defaults, Map<String, LayerSpec> layer
             return null;
         }
         String scheme = s.stringValue();
-        Schemes.Scheme entry = Schemes.byName(scheme).filter(e -> e.name().equals(scheme)).orElse(null);
+        Schemes.Scheme entry = Schemes.byName(scheme).orElse(null);
         if (entry == null && !scheme.equals("none")) {
             errors.add(path + ": unknown scheme '" + scheme + "'; expected one of " + schemeNames());
             return null;

@@ -6,7 +6,6 @@ import dev.frontier.worker.model.Node;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -79,9 +78,9 @@ public final class Schemes {
         return ALL.stream().map(Scheme::name).toList();
     }
 
+    /** The scheme with exactly this wire name. */
     public static Optional<Scheme> byName(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return ALL.stream().filter(s -> s.name().equals(n)).findFirst();
+        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
     /** The pruner for a spec's scheme. */
@@ -94,7 +93,12 @@ public final class Schemes {
 
     /** The schemes that can prune {@code layer} of {@code g}, in registry order. */
     public static List<String> fitting(Graph g, Node layer) {
-        return unfit(g, layer).entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
+        return fitting(unfit(g, layer));
+    }
+
+    /** The schemes of an {@link #unfit} answer that have no reason against them. */
+    public static List<String> fitting(Map<String, String> unfit) {
+        return unfit.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
     }
 
     /** Every scheme with why it cannot prune {@code layer} (null when it can). */

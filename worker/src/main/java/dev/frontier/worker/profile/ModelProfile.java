@@ -48,7 +48,7 @@ public final class ModelProfile {
             l.put("params", params);
             l.put("macs", g.macs(n));
             Map<String, String> unfit = Schemes.unfit(g, n);
-            l.put("prunable", unfit.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList());
+            l.put("prunable", Schemes.fitting(unfit));
             if (w != null) {
                 Map<String, String> why = new LinkedHashMap<>();
                 unfit.forEach((scheme, reason) -> {
