@@ -223,6 +223,93 @@ suite.test("a real agent's build: the trial page shows its per-layer table and a
   for (const m of realTrial.measurements || []) assert(text.includes(format.fmtMs(m.medianMs)), `median ${format.fmtMs(m.medianMs)} (${m.runtime}) shown`);
 });
 
+suite.test("latency stdev: a runtime that reports none shows a dash, not \"0 ms\"", async () => {
+  assertEqual(format.fmtStdevMs(0.01613, 0.03143, 0.05211), '16.1 µs', 'a measured stdev');
+  assertEqual(format.fmtStdevMs(undefined, 0.1, 0.2), '–', 'no stdev sent');
+  assertEqual(format.fmtStdevMs(null), '–', 'null stdev');
+  assertEqual(format.fmtStdevMs(0, 0.11485, 0.19865), '–', 'a zero stdev next to a p10..p90 spread is not a measurement');
+  assertEqual(format.fmtStdevMs(0, 0.5, 0.5), '0 ms', 'identical samples: a real zero');
+  // the real agent's frontier-native timing carries stdevMs 0 with p10 < p90 (its harness computes no stdev)
+  const native = (realTrial.measurements || []).find((m) => m.runtime === 'frontier-native');
+  assert(native && native.metrics.p90Ms > native.metrics.p10Ms, 'the recorded trial has a frontier-native timing with a spread');
+  await go(`#/trials/${realTrial.id}`);
+  const cells = page.locator('[data-testid=latency-stdev]');
+  await cells.first().waitFor();
+  const shown = await cells.allTextContents();
+  assertEqual(shown.length, realTrial.measurements.length, 'one stdev cell per measurement');
+  for (const [i, m] of realTrial.measurements.entries()) {
+    const x = m.metrics || {};
+    const want = m.runtime === 'frontier-native' && !(x.stdevMs > 0) ? '–' : format.fmtMs(x.stdevMs);
+    assertEqual(shown[i].trim(), want, `stdev of ${m.runtime}`);
+  }
+  assert(!shown.some((t) => t.trim() === '0 ms'), `no "0 ms" stdev: ${shown.join(', ')}`);
+  assert(shown.some((t) => /\d/.test(t)), 'runtimes that measure a stdev still show it');
+});
+
+// what a reader at this width cannot see: the page scrolling sideways, or any box inside it that
+// scrolls sideways (a .table-wrap keeps a too-wide table from widening the page, but hides its columns)
+const sidewaysScroll = (p) => p.evaluate(() => {
+  const out = [];
+  const page = document.scrollingElement.scrollWidth - window.innerWidth;
+  if (page > 0) out.push(`page ${page}px`);
+  for (const el of document.querySelectorAll('main *')) {
+    if (!el.getClientRects().length || el.closest('details:not([open])')) continue;
+    const ox = getComputedStyle(el).overflowX;
+    if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${el.scrollWidth - el.clientWidth}px`);
+    }
+  }
+  return out;
+});
+
+suite.test('phone (390 px): the layer table stacks into labelled rows, nothing scrolls sideways, every value visible', async () => {
+  const layers = realTrial.buildMetrics.compression.layers;
+  const labels = ['Layer', 'Op', 'Pruning', 'Quantization', 'Kept params', 'Kept MACs', 'Sparsity'];
+  await page.setViewportSize(PHONE);
+  try {
+    await go(`#/trials/${realTrial.id}`);
+    const table = page.locator('[data-testid=layer-table]');
+    await table.locator('tbody tr').first().waitFor();
+    const width = await page.evaluate(() => window.innerWidth);
+    assertEqual(width, PHONE.width, 'phone viewport');
+    const scrollW = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    assert(scrollW <= width, `no horizontal page scroll: scrollWidth ${scrollW} > innerWidth ${width}`);
+    assertEqual((await sidewaysScroll(page)).join(', '), '', 'nothing on the trial page scrolls sideways');
+    assert(!(await table.locator('thead').isVisible()) || (await table.locator('thead').boundingBox()).width <= 1, 'column headers hidden (each value is labelled instead)');
+    const rows = table.locator('tbody tr');
+    assertEqual(await rows.count(), layers.length, 'one stacked row per layer');
+    for (const [i, l] of layers.entries()) {
+      const cells = await rows.nth(i).locator('td').evaluateAll((tds) => tds.map((td) => {
+        const r = td.getBoundingClientRect();
+        return { text: td.innerText.trim(), label: getComputedStyle(td, '::before').content, left: r.left, right: r.right, top: r.top,
+          height: r.height, clipped: td.scrollWidth > td.clientWidth + 1, display: getComputedStyle(td).display };
+      }));
+      const want = [l.name, l.op, l.pruning, l.quantization, `${format.fmtCount(l.keptParams)} of ${format.fmtCount(l.params)}`,
+        `${format.fmtCount(l.keptMacs)} of ${format.fmtCount(l.macs)}`, format.fmtFraction(l.sparsity)];
+      for (const [j, c] of cells.slice(0, 7).entries()) {
+        const where = `layer ${l.name}, ${labels[j]}`;
+        assertEqual(c.text, want[j], `${where}: value`);
+        assertEqual(c.label, `"${labels[j]}"`, `${where}: labelled`);
+        assertEqual(c.display, 'block', `${where}: stacked`);
+        assert(c.height > 0 && c.left >= 0 && c.right <= width && !c.clipped, `${where}: visible inside the viewport (${JSON.stringify(c)})`);
+      }
+      for (let j = 1; j < 7; j++) assert(cells[j].top > cells[j - 1].top, `layer ${l.name}: ${labels[j]} below ${labels[j - 1]}`);
+    }
+    await table.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ART, 'phone-real-trial-layers.png'), fullPage: true });
+    await page.locator('section[aria-labelledby=tr-layers]').screenshot({ path: path.join(ART, 'phone-layer-table.png') });
+  } finally {
+    await page.setViewportSize(LAPTOP);
+  }
+  // the laptop keeps the table: headers shown, a row's values side by side
+  await go(`#/trials/${realTrial.id}`);
+  const table = page.locator('[data-testid=layer-table]');
+  await table.locator('tbody tr').first().waitFor();
+  assert(await table.locator('thead').isVisible(), 'laptop: column headers shown');
+  const tops = await table.locator('tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => [getComputedStyle(td).display, Math.round(td.getBoundingClientRect().top)]));
+  assert(tops.every(([d, t]) => d === 'table-cell' && t === tops[0][1]), `laptop: one row per layer, values side by side (${JSON.stringify(tops)})`);
+});
+
 suite.test('numbers are formatted for people: three significant digits and a unit', async () => {
   const cases = [
     [format.fmtMs(0.15167600000000003), '0.152 ms'], [format.fmtMs(0.0976), '97.6 µs'], [format.fmtMs(0.217), '0.217 ms'],
@@ -490,8 +577,9 @@ async function screenshots(viewport, prefix) {
     await page.waitForTimeout(700); // first poll drawn
     if (name === 'job') await page.locator('[data-testid=plot-point]').first().waitFor();
     if (name === 'real-trial') await page.locator('[data-testid=layer-table] tbody tr').first().waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert(overflow <= 1, `${prefix} ${name}: no horizontal page scroll (overflow ${overflow}px)`);
+    const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `${prefix} ${name}: no horizontal page scroll (overflow ${overflow}px)`);
+    if (viewport === PHONE) assertEqual((await sidewaysScroll(page)).join(', '), '', `${prefix} ${name}: nothing scrolls sideways`);
     await page.screenshot({ path: path.join(ART, `${prefix}-${name}.png`), fullPage: true });
   }
   await go(`#/jobs/${fx.jobId}`);

@@ -57,6 +57,15 @@ export function fmtMs(v) {
   return `${sig3(n)} ms`;
 }
 
+// The standard deviation of latency samples; "–" where it was not measured. Absent is not measured,
+// and so is 0 next to a p10..p90 spread: samples that differ cannot have a zero stdev (the
+// frontier-native harness reports no stdev, and the worker sends that as 0).
+export function fmtStdevMs(stdev, p10, p90) {
+  if (missing(stdev)) return MISSING;
+  if (Number(stdev) === 0 && !missing(p10) && !missing(p90) && Number(p90) > Number(p10)) return MISSING;
+  return fmtMs(stdev);
+}
+
 // Byte counts in binary units: 512 B, 1.52 KiB, 152 KiB, 1.5 MiB.
 export function fmtBytes(v) {
   if (missing(v)) return MISSING;

@@ -1,7 +1,7 @@
 // #/trials/{id}: one trial: configuration, build metrics, measurements per device, failure, artifact.
 import { api } from '../api.js';
 import { h, replace, timeEl, stateBadge, summarizeConfig } from '../dom.js';
-import { shortId, fmtPct, fmtFraction, fmtMs, fmtBytes, fmtCount, fmtEpochs } from '../format.js';
+import { shortId, fmtPct, fmtFraction, fmtMs, fmtStdevMs, fmtBytes, fmtCount, fmtEpochs } from '../format.js';
 import { artifactLink, isEstimated, latencyOf } from '../trial-table.js';
 import { dl, loading, errorBox, nameMap } from './shared.js';
 
@@ -94,12 +94,19 @@ export function render(root, { trialId }, ctx) {
               : m.emulated ? h('span', { class: 'tag tag-warn', title: 'timed under an emulator: not what the device does, kept off every frontier' }, 'emulated')
                 : h('span', { class: 'tag' }, 'measured')),
             h('td', { 'data-label': 'p10' }, fmtMs(x.p10Ms)), h('td', { 'data-label': 'p90' }, fmtMs(x.p90Ms)),
-            h('td', { 'data-label': 'Stdev' }, fmtMs(x.stdevMs)),
+            stdevCell(x),
             h('td', { 'data-label': 'Repeat × number' }, x.repeat != null ? `${x.repeat} × ${x.number ?? '?'}` : '–'),
             h('td', { 'data-label': 'Threads' }, x.threads ?? '–'),
             h('td', { 'data-label': 'Measured' }, timeEl(m.measuredAt)));
         })))) : h('p', { class: 'muted' }, 'Not measured yet.'),
       ms.some((m) => m.metrics && m.metrics.perLayerMs) ? perLayer(ms) : null);
+  }
+
+  // a runtime whose harness computes no stdev gets a dash, not "0 ms" (format.fmtStdevMs)
+  function stdevCell(x) {
+    const text = fmtStdevMs(x.stdevMs, x.p10Ms, x.p90Ms);
+    const measured = text !== fmtStdevMs(null);
+    return h('td', { 'data-label': 'Stdev', 'data-testid': 'latency-stdev', title: measured ? null : 'not reported by this runtime' }, text);
   }
 
   function perLayer(ms) {
@@ -133,7 +140,7 @@ export function render(root, { trialId }, ctx) {
     const withNotes = layers.some((l) => l.note);
     const cols = ['Layer', 'Op', 'Pruning', 'Quantization', 'Kept params', 'Kept MACs', 'Sparsity', ...(withNotes ? ['Note'] : [])];
     return h('section', { class: 'card', 'aria-labelledby': 'tr-layers' }, h('h2', { id: 'tr-layers' }, 'Layers'),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'data compact', 'data-testid': 'layer-table' },
+      h('div', { class: 'table-wrap' }, h('table', { class: 'data compact stack', 'data-testid': 'layer-table' },
         h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, layers.map((l) => h('tr', { 'data-layer': l.name ?? '' },
           h('td', { 'data-label': 'Layer' }, l.name ?? ''), h('td', { 'data-label': 'Op' }, l.op ?? ''),
