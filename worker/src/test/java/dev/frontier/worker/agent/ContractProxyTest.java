@@ -2,16 +2,24 @@ package dev.frontier.worker.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,7 +75,8 @@ class ContractProxyTest {
                 agent.register();
                 worker.start();
                 job = runJob(api, router, model, agent.deviceId());
-                readWhatTheDashboardReads(api, job);
+                readWhatTheDashboardReads(api, job, agent.deviceId());
+                gateOnABrokenDataset(api, router, admin, model, agent.deviceId());
                 cancelAndAdminister(api, router.url, admin, job);
             } catch (CoordinatorException e) {
                 // most likely Prism's answer to a violation: the list below says which
@@ -85,6 +94,11 @@ class ContractProxyTest {
             System.out.printf("Prism validated %d exchanges, no violation; %d binary ones went around it; operations:%n  %s%n",
                     router.validated(), router.bypassed(), String.join("\n  ", router.validatedRoutes()));
             assertThat(router.validated()).as("exchanges Prism validated").isGreaterThan(30);
+            // every operation this test means to cover went through Prism (ids folded)
+            assertThat(router.validatedRoutes()).as("operations Prism validated").contains(
+                    "POST /api/v1/leases/{id}/fail", "GET /api/v1/datasets/{id}", "GET /api/v1/devices/{id}",
+                    "POST /api/v1/gates", "GET /api/v1/gates/{id}", "GET /api/v1/gates/{id}/summary.md",
+                    "GET /api/v1/gates/{id}/junit.xml", "DELETE /api/v1/tokens/{id}");
             assertThat(router.bypassed()).as("binary exchanges (artifacts, model upload)").isPositive();
         }
     }
@@ -120,12 +134,19 @@ class ContractProxyTest {
         return j;
     }
 
-    /** The read side: lists, pages, the frontier, a trial, the model's profile, the caller, a problem answer. */
-    private static void readWhatTheDashboardReads(CoordinatorClient api, JsonNode job) {
+    /**
+     * The read side: lists, pages, the frontier, a trial, the model's profile, a device, a dataset, the
+     * caller, a problem answer.
+     */
+    private static void readWhatTheDashboardReads(CoordinatorClient api, JsonNode job, String deviceId) {
         String jobId = job.path("id").asString();
         api.get("jobs");
-        api.get("devices");
-        api.get("datasets");
+        assertThat(api.get("devices/" + deviceId).path("id").asString()).isEqualTo(deviceId);
+        JsonNode datasets = api.get("datasets");
+        assertThat(datasets.findValuesAsString("name")).contains("fashion-mnist");
+        for (JsonNode d : datasets) {
+            assertThat(api.get("datasets/" + d.path("id").asString()).path("name").asString()).isEqualTo(d.path("name").asString());
+        }
         api.get("models");
         api.get("me");
         api.get("models/" + job.path("modelId").asString());
@@ -137,7 +158,87 @@ class ContractProxyTest {
                 .isInstanceOfSatisfying(CoordinatorException.class, e -> assertThat(e.getMessage()).contains("404"));
     }
 
-    /** A second job of the same model cancelled at once; a member token issued and the tokens listed; the gates listed. */
+    /**
+     * A CI gate whose search cannot succeed: the model's dataset is an uploaded zip (kind idx) without IDX
+     * files, so the real agent fails its BUILD tasks and reports each failure ({@code POST /leases/{id}/fail}).
+     * The gate finishes with verdict ERROR; its detail, Markdown summary and JUnit report are read through
+     * Prism. The zip and the model go around Prism (multipart); the upload's answer is checked to be the
+     * Dataset Prism validated on {@code GET /datasets/{id}}.
+     */
+    private static void gateOnABrokenDataset(CoordinatorClient api, ContractRouter router, String token, Graph model,
+                                             String deviceId)
+            throws Exception {
+        JsonNode uploaded = api.postMultipart("datasets/upload", Map.of("name", "contract-no-idx", "kind", "idx"),
+                "no-idx.zip", zip(Map.of("README.txt", "an archive without train-images-idx3-ubyte")));
+        String datasetId = uploaded.path("id").asString();
+        JsonNode dataset = api.get("datasets/" + datasetId);
+        // the upload answers the Dataset that GET /datasets/{id} serves, which Prism validated (the stored
+        // createdAt is rounded to microseconds)
+        java.time.Instant at = java.time.Instant.parse(uploaded.path("createdAt").asString());
+        assertThat(java.time.Instant.parse(dataset.path("createdAt").asString())).isCloseTo(at, within(1, java.time.temporal.ChronoUnit.MILLIS));
+        ObjectNode sameShape = (ObjectNode) uploaded.deepCopy();
+        sameShape.set("createdAt", dataset.path("createdAt"));
+        assertThat(dataset).as("GET /datasets/{id} after the upload").isEqualTo(sameShape);
+        assertThat(dataset.path("sha256").asString()).hasSize(64);
+
+        Path file = Files.createTempFile("lenet-no-idx", ".frir");
+        dev.frontier.worker.model.ModelFile.write(model, file);
+        String modelId = api.postMultipart("models", Map.of("name", "lenet-no-idx", "format", "frontier-ir",
+                "inputShape", "1,28,28", "dataset", "contract-no-idx"), "lenet.frir", Files.readAllBytes(file)).path("id").asString();
+        ObjectNode request = CoordinatorClient.object().put("modelId", modelId).put("device", deviceId)
+                .put("latencyTargetMs", 50.0).put("maxAccuracyDrop", 5.0).put("seed", 4);
+        request.putObject("budget").put("maxTrials", 2);
+        request.putObject("fidelity").put("min", 0.05).put("max", 0.05);
+        JsonNode gate = api.post("gates", request);
+        String gateId = gate.path("id").asString();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline && router.violations().isEmpty()
+                && !gate.path("state").asString().equals("FINISHED")) {
+            Thread.sleep(1000);
+            gate = api.get("gates/" + gateId);
+        }
+        if (!router.violations().isEmpty()) return; // the caller lists them
+        assertThat(gate.path("state").asString()).as(gate.toString()).isEqualTo("FINISHED");
+        assertThat(gate.path("verdict").asString()).as(gate.toString()).isEqualTo("ERROR");
+        // the agent reported the failure with its kind: the trial says why
+        JsonNode trials = api.get("jobs/" + gate.path("jobId").asString() + "/trials?size=50").path("items");
+        assertThat(trials.findValuesAsString("errorKind")).as(trials.toString()).contains("DATASET");
+        assertThat(trials.findValuesAsString("state")).as(trials.toString()).doesNotContain("DONE");
+
+        HttpResponse<String> md = getText(router.url, token, "gates/" + gateId + "/summary.md", "text/markdown");
+        assertThat(md.statusCode()).as(md.body()).isEqualTo(200);
+        assertThat(md.headers().firstValue("Content-Type").orElse("")).startsWith("text/markdown");
+        assertThat(md.body()).contains("ERROR");
+        HttpResponse<String> junit = getText(router.url, token, "gates/" + gateId + "/junit.xml", "application/xml");
+        assertThat(junit.statusCode()).as(junit.body()).isEqualTo(200);
+        assertThat(junit.headers().firstValue("Content-Type").orElse("")).startsWith("application/xml");
+        assertThat(junit.body()).contains("<testsuite", "<error message=\"the dense baseline could not be built");
+        assertThat(api.get("gates").findValuesAsString("id")).contains(gateId);
+    }
+
+    /** A zip archive of the given text files. */
+    static byte[] zip(Map<String, String> files) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                z.putNextEntry(new ZipEntry(f.getKey()));
+                z.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A GET of a text (non-JSON) answer through the router, as a CI script fetches a gate's reports. */
+    private static HttpResponse<String> getText(String url, String token, String path, String accept) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/" + path)).header("Authorization", "Bearer " + token)
+                .header("Accept", accept + ", application/problem+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A second job of the same model cancelled at once; a member token issued, the tokens listed, the
+     * member token revoked; the gates listed.
+     */
     private static void cancelAndAdminister(CoordinatorClient api, String url, String token, JsonNode done) throws Exception {
         ObjectNode again = CoordinatorClient.object().put("modelId", done.path("modelId").asString())
                 .put("latencyTargetMs", 50.0).put("maxAccuracyDrop", 5.0);
@@ -149,9 +250,20 @@ class ContractProxyTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         assertThat(CoordinatorClient.JSON.readTree(cancelled.body()).path("state").asString()).isEqualTo("CANCELLED");
-        assertThat(api.post("tokens", CoordinatorClient.object().put("name", "contract-member").put("role", "member"))
-                .path("secret").asString()).isNotBlank();
+        JsonNode member = api.post("tokens", CoordinatorClient.object().put("name", "contract-member").put("role", "member"));
+        assertThat(member.path("secret").asString()).isNotBlank();
         assertThat(api.get("tokens").size()).isGreaterThanOrEqualTo(2);
+        HttpResponse<String> revoked = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/tokens/" + member.path("id").asString()))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json, application/problem+json")
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        JsonNode revokedToken = CoordinatorClient.JSON.readTree(revoked.body());
+        assertThat(revokedToken.path("revokedAt").asString()).as(revoked.body()).isNotBlank();
+        assertThat(revokedToken.has("secret")).as("no secret after creation").isFalse();
+        // the revoked secret no longer opens the API
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/me"))
+                .header("Authorization", "Bearer " + member.path("secret").asString()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
         api.get("gates");
     }
 }
