@@ -29,6 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the job's onnxruntime MEASURE tasks from the real coordinator and reports latencies that make the
  * job's frontier. The Java agent here only builds; it has no device and measures nothing.
  * Skipped without node or the client's node_modules, unless FRONTIER_REQUIRE_NODE_CLIENT=1 (CI).
+ * When Prism is installed (deploy/contract-proxy; CI), the client's traffic goes through it and any
+ * violation of openapi.yaml fails the test.
  */
 class NodeMeasureClientTest {
     static final Path CLIENT = Path.of("../deploy/clients/measure-node");
@@ -51,10 +53,17 @@ class NodeMeasureClientTest {
         Graph model = Trainer.train(Zoo.lenet5(1, 10), Datasets.fashionMnist().train().subset(3000),
                 TrainConfig.baseline(1).withSeed(1), null);
         Path clientLog = tmp.resolve("measure-node.log");
-        try (CoordinatorProcess coordinator = new CoordinatorProcess(tmp.resolve("coordinator"))) {
+        // with Prism installed (CI: always), the client talks through it: its requests and the coordinator's
+        // answers are validated against openapi.yaml like the Java agent's in ContractProxyTest
+        Path prismExe = PrismProcess.find();
+        try (CoordinatorProcess coordinator = new CoordinatorProcess(tmp.resolve("coordinator"));
+             PrismProcess prism = prismExe == null ? null : new PrismProcess(prismExe,
+                     coordinator.url.replace("localhost", "127.0.0.1"), tmp.resolve("prism.log"));
+             ContractRouter router = prism == null ? null : new ContractRouter(prism.url, coordinator.url)) {
             String admin = coordinator.adminToken();
             CoordinatorClient api = new CoordinatorClient(coordinator.url, admin);
-            Process client = new ProcessBuilder(node.toString(), "measure.mjs", "--coordinator", coordinator.url,
+            String clientUrl = router == null ? coordinator.url : router.url;
+            Process client = new ProcessBuilder(node.toString(), "measure.mjs", "--coordinator", clientUrl,
                     "--token", admin, "--device", DEVICE)
                     .directory(CLIENT.toFile()).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
             AgentConfig cfg = new AgentConfig(coordinator.url, admin, null, List.of("build"), tmp.resolve("worker"),
@@ -93,6 +102,16 @@ class NodeMeasureClientTest {
                 assertThat(client.waitFor(60, TimeUnit.SECONDS)).as(tail(clientLog)).isTrue();
                 assertThat(client.exitValue()).as(tail(clientLog)).isZero();
                 assertThat(Files.readString(clientLog)).contains("leased MEASURE", "exiting after");
+                if (router != null) {
+                    List<String> violations = router.violations();
+                    assertThat(violations).withFailMessage("%d exchanges of the node client violate openapi.yaml:%n%s%nprism log:%n%s",
+                            violations.size(), String.join("\n", violations), prism.tail()).isEmpty();
+                    assertThat(router.validatedRoutes()).as("the client's operations Prism validated").contains(
+                            "GET /api/v1/devices", "POST /api/v1/devices", "POST /api/v1/workers", "POST /api/v1/leases",
+                            "POST /api/v1/leases/{id}/complete");
+                    assertThat(router.bypassed()).as("ONNX downloads go around Prism").isPositive();
+                    System.out.printf("Prism validated %d exchanges of the node client, no violation%n", router.validated());
+                }
             } finally {
                 client.destroyForcibly();
                 builder.stop(5);
