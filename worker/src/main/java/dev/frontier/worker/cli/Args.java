@@ -83,6 +83,15 @@ public final class Args {
         }
     }
 
+    /** A comma-separated list of words (blank entries dropped). */
+    public List<String> strings(String name, List<String> def) {
+        String v = string(name, null);
+        if (v == null) {
+            return def;
+        }
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(w -> !w.isEmpty()).toList();
+    }
+
     public List<Integer> integers(String name, List<Integer> def) {
         String v = string(name, null);
         if (v == null) {

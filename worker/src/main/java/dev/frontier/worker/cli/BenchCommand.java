@@ -19,13 +19,14 @@ public final class BenchCommand implements Command {
     public String help() {
         return """
                 usage: frontier-worker bench [--model FILE.frir] [--threads 1,2] [--repeat 30] [--min-repeat-ms 20]
-                                             [--warmup-ms 1000] [--rounds 3] [--json]
+                                             [--warmup-ms 1000] [--rounds 3] [--only 8x,int8] [--json]
                   Batch-1 latency of PyTorch (DJL) dense, Frontier dense compiled, Frontier pattern+connectivity
                   at 4x and 8x on the 3x3 convolutions, int8 and int8 + pattern 8x; per-layer GFLOP/s and % of the measured FMA peak.
                   With 1 thread the same plans also run as generated C (frontier-native-* rows; host C compiler,
                   $FRONTIER_NATIVE_PREFIX e.g. "taskset -c 1" pins the harness). "vs ORT" = median over rounds of ORT dense / row, timed in the same round. The model
                   defaults to the shipped demo baseline. Measurements are interleaved in --rounds rounds; the speedup
-                  is the median over rounds of PyTorch/variant. With --json the last line is one JSON object.""";
+                  is the median over rounds of PyTorch/variant. --only keeps the variants whose name contains one of
+                  the given words (PyTorch and ORT dense always run). With --json the last line is one JSON object.""";
     }
 
     public int run(Args a) {
@@ -36,6 +37,7 @@ public final class BenchCommand implements Command {
         int rounds = a.integer("rounds", 3);
         boolean json = a.flag("json");
         String modelPath = a.string("model", null);
+        List<String> only = a.strings("only", List.of());
         a.rejectUnknown();
         for (int t : threads) {
             if (t < 1) {
@@ -54,7 +56,11 @@ public final class BenchCommand implements Command {
         double peak = PeakFlops.measure();
         System.out.printf(Locale.ROOT, "[bench] peak %.1f GFLOP/s per core; model %s, %d dense MACs%n", peak,
                 g.metadata().getOrDefault("arch", "?"), g.totalMacs());
-        List<Bench.Variant> variants = Bench.defaultVariants(g, System.out);
+        List<Bench.Variant> variants = Bench.defaultVariants(g, System.out).stream()
+                .filter(v -> only.isEmpty() || only.stream().anyMatch(w -> v.name().contains(w))).toList();
+        if (variants.isEmpty()) {
+            throw new UsageException("--only " + String.join(",", only) + " matches no variant");
+        }
         LatencyProtocol.Options o = new LatencyProtocol.Options(300, warmupMs, repeat, minRepeatMs);
         List<Bench.Row> rows = Bench.run(g, variants, threads, o, peak, Math.max(1, rounds), System.out);
 

@@ -6,9 +6,9 @@ import java.util.Locale;
 
 /**
  * Int8 layers. Convolutions: VNNI (vpdpbusd) register blocks like the float dense kernel, weights
- * packed [oc block][ic/4][tap][16][4]; pattern/connectivity int8 layers run the same kernel on their
- * expanded codes (VNNI's 4-wide dot product needs 4 consecutive reduction values, which a 4-tap
- * pattern kernel only gives after an im2col per pattern; not done yet). Linear: the exact scalar loop
+ * packed [oc block][ic/4][tap][16][4]; pattern/connectivity int8 layers sparse enough run
+ * {@link Int8SparseEmitter}'s kernel, which skips every all-zero (4-channel quad, tap), the others the
+ * dense kernel on their expanded codes. Linear: the exact scalar loop
  * (gcc vectorises it). Every layer also has its scalar twin; both are bit-identical to the JVM.
  */
 final class Int8Emitter {
@@ -58,10 +58,13 @@ final class Int8Emitter {
         int k2 = c.k() * c.k();
         int coutp = (c.cout() + 15) / 16 * 16;
         boolean im2col = im2col(c);
+        boolean sparse = Int8SparseEmitter.applies(c);
         data.append("#ifdef FR_VNNI\n");
-        // im2col: a 1x1 problem whose reduction is (tap, channel), packed like any 1x1 conv's
-        bytes(data, fn + "_wp", im2col ? pack(tapMajor(c.codes(), c.cin(), c.cout(), k2), c.cin() * k2, c.cout(), 1)
-                : pack(c.codes(), c.cin(), c.cout(), k2));
+        if (!sparse) {
+            // im2col: a 1x1 problem whose reduction is (tap, channel), packed like any 1x1 conv's
+            bytes(data, fn + "_wp", im2col ? pack(tapMajor(c.codes(), c.cin(), c.cout(), k2), c.cin() * k2, c.cout(), 1)
+                    : pack(c.codes(), c.cin(), c.cout(), k2));
+        }
         data.append("static const int32_t ").append(fn).append("_comp[").append(coutp)
                 .append("] __attribute__((aligned(64))) = {");
         int[] comp = compensation(c.codes(), c.cin(), c.cout(), k2);
@@ -73,6 +76,12 @@ final class Int8Emitter {
         data.append("#endif\n");
         CText.floatArray(data, fn + "_ws", c.weightScale());
         CText.floatArray(data, fn + "_b", CText.padTo16(c.bias()));
+        String sparseCalls = null;
+        if (sparse) {
+            data.append("#ifdef FR_VNNI\n");
+            sparseCalls = Int8SparseEmitter.emit(data, fn, c, li, lo);
+            data.append("#endif\n");
+        }
         body.append("    const float *restrict in = ").append(in).append(";\n");
         body.append("    float *restrict out = ").append(out).append(";\n");
         body.append(String.format(Locale.ROOT, "    const float sx = fr_input_scale(%s, in, %d);%n",
@@ -90,6 +99,12 @@ final class Int8Emitter {
         } else {
             body.append(String.format(Locale.ROOT, "    fr_quant_u8x4(in, (uint8_t *) %s, %d, %d, 1.f / sx);%n", scratch,
                     c.cin(), li.plane()));
+        }
+        if (sparse) {
+            body.append(sparseCalls).append("#else\n");
+            body.append(scalarTwin(fn, c, lo, scratch));
+            body.append("#endif\n");
+            return;
         }
         DenseConvEmitter.Block b = DenseConvEmitter.choose(c.cout(), lo.w());
         int nob = coutp / 16;
@@ -113,9 +128,14 @@ final class Int8Emitter {
             body.append("    }\n");
         }
         body.append("#else\n");
-        body.append(String.format(Locale.ROOT, "    fr_conv8_ref(in, out, (int8_t *) %s, %s_w, %s_ws, sx, %s_b, %s, %d, %d, %d, %d, %d);%n",
-                scratch, fn, fn, fn, CText.layout(lo), c.cin(), c.cout(), c.k(), c.pad(), c.h().act()));
+        body.append(scalarTwin(fn, c, lo, scratch));
         body.append("#endif\n");
+    }
+
+    /** The layer's scalar C twin (builds without VNNI), bit-identical to the vector kernels. */
+    private static String scalarTwin(String fn, NativeOps.Int8Conv c, Layout lo, String scratch) {
+        return String.format(Locale.ROOT, "    fr_conv8_ref(in, out, (int8_t *) %s, %s_w, %s_ws, sx, %s_b, %s, %d, %d, %d, %d, %d);%n",
+                scratch, fn, fn, fn, CText.layout(lo), c.cin(), c.cout(), c.k(), c.pad(), c.h().act());
     }
 
     /** Fewer than 4 input channels and a spatial kernel: the im2col form (see fr_im2col_u8x4) wastes fewer lanes. */

@@ -185,7 +185,7 @@ final class ModelEmitter {
             return straightLine(c) ? (c.sparse() != null ? "sparse-straight-line" : "straight-line")
                     : (c.sparse() != null ? "dense(expanded)" : "dense");
         } else if (op instanceof NativeOps.Int8Conv c) {
-            return c.sparse() ? "int8-vnni(expanded)" : "int8-vnni";
+            return Int8SparseEmitter.applies(c) ? "int8-vnni-sparse" : c.sparse() ? "int8-vnni(expanded)" : "int8-vnni";
         } else if (op instanceof NativeOps.Int8Linear) {
             return "int8-linear";
         }

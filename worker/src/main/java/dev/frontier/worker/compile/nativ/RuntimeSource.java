@@ -114,8 +114,8 @@ final class RuntimeSource {
                         }
             }
 
-            /* 2x2 stride-2 max pooling without padding: the VGG case, a tight loop gcc vectorises */
-            FR_INLINE void fr_maxpool2(const float *in, float *out, fr_layout li, fr_layout lo) {
+            /* 2x2 stride-2 max pooling without padding (the VGG case): the scalar twin of fr_maxpool2 */
+            static inline void fr_maxpool2_ref(const float *in, float *out, fr_layout li, fr_layout lo) {
                 for (int c = 0; c < lo.c; c++)
                     for (int oy = 0; oy < lo.h; oy++) {
                         const float *r0 = in + fr_at(li, c, 2 * oy, 0), *r1 = r0 + fr_rs(li);
@@ -126,6 +126,34 @@ final class RuntimeSource {
                             o[ox] = a > b ? a : b;
                         }
                     }
+            }
+
+            FR_INLINE void fr_maxpool2(const float *in, float *out, fr_layout li, fr_layout lo) {
+            #ifdef FR_AVX512
+                /* 16 outputs per step: even and odd columns picked out of 32 inputs by two permutes; the
+                   max order (horizontal pairs, then the two rows) and operand order keep the scalar twin's
+                   a > b ? a : b exactly. The scalar loop cost 2.2 us on the demo's 32 x 28 x 28 pool. */
+                const __m512i ev = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                const __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
+                for (int c = 0; c < lo.c; c++)
+                    for (int oy = 0; oy < lo.h; oy++) {
+                        const float *r0 = in + fr_at(li, c, 2 * oy, 0), *r1 = r0 + fr_rs(li);
+                        float *o = out + fr_at(lo, c, oy, 0);
+                        for (int ox = 0; ox < lo.w; ox += 16) {
+                            const int n = lo.w - ox;
+                            const __mmask16 m = n >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << n) - 1);
+                            const __mmask16 m0 = n >= 8 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << (2 * n)) - 1);
+                            const __mmask16 m1 = n >= 16 ? (__mmask16) 0xFFFF : n <= 8 ? 0 : (__mmask16) ((1u << (2 * n - 16)) - 1);
+                            const __m512 a0 = _mm512_maskz_loadu_ps(m0, r0 + 2 * ox), a1 = _mm512_maskz_loadu_ps(m1, r0 + 2 * ox + 16);
+                            const __m512 b0 = _mm512_maskz_loadu_ps(m0, r1 + 2 * ox), b1 = _mm512_maskz_loadu_ps(m1, r1 + 2 * ox + 16);
+                            const __m512 a = _mm512_max_ps(_mm512_permutex2var_ps(a0, ev, a1), _mm512_permutex2var_ps(a0, od, a1));
+                            const __m512 b = _mm512_max_ps(_mm512_permutex2var_ps(b0, ev, b1), _mm512_permutex2var_ps(b0, od, b1));
+                            _mm512_mask_storeu_ps(o + ox, m, _mm512_max_ps(a, b));
+                        }
+                    }
+            #else
+                fr_maxpool2_ref(in, out, li, lo);
+            #endif
             }
 
             static inline void fr_global_pool(const float *in, float *out, fr_layout li) {

@@ -47,14 +47,22 @@ final class SparseConvEmitter {
             taps.add(s);
         }
         int[] order = c.sparse() != null ? c.sparse().order() : java.util.stream.IntStream.range(0, c.cout()).toArray();
-        List<int[]> groups = group(taps, order);
+        return layerBody(fn, group(taps, order), lo, (g, ocs) -> {
+            groupFunction(sb, g, ocs, taps, c, li, lo);
+            return "    " + g + "(in, out, " + g + "_w);\n";
+        });
+    }
+
+    /**
+     * The layer body: one call per group ({@code function} emits the group's function named by its first
+     * argument and returns the call), then the ring columns the flattened blocks overwrote are zeroed again.
+     */
+    static String layerBody(String fn, List<int[]> groups, Layout lo, java.util.function.BiFunction<String, int[], String> function) {
         StringBuilder body = new StringBuilder();
         for (int gi = 0; gi < groups.size(); gi++) {
-            String g = fn + "_g" + gi;
-            groupFunction(sb, g, groups.get(gi), taps, c, li, lo);
-            body.append("    ").append(g).append("(in, out, ").append(g).append("_w);\n");
+            body.append(function.apply(fn + "_g" + gi, groups.get(gi)));
         }
-        body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), c.cout()));
+        body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), lo.c()));
         return body.toString();
     }
 
@@ -68,56 +76,30 @@ final class SparseConvEmitter {
                                       Layout li, Layout lo) {
         int k = c.kh();
         int k2 = k * k;
-        int start = lo.interiorStart();
-        int end = lo.interiorEnd();
-        int n = end - start;
-        int nv;
-        int blocks;
-        int lastMask = 0xFFFF;
-        if (n >= 16 * VECTORS) {
-            nv = VECTORS;
-            blocks = (n + 16 * nv - 1) / (16 * nv);
-        } else {
-            nv = (n + 15) / 16;
-            blocks = 1;
-            lastMask = n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1;
-        }
+        Blocks blocks = Blocks.of(lo);
+        int nv = blocks.vectors();
+        int lastMask = blocks.lastMask();
         StringBuilder code = new StringBuilder();
         List<Float> table = new ArrayList<>();
         code.append("static FR_NOIPA void ").append(g)
                 .append("(const float *restrict in, float *restrict out, const float *restrict wt) {\n");
-        code.append(String.format(Locale.ROOT, "    enum { NV = %d };%n    const __mmask16 last = 0x%X;%n", nv, lastMask));
-        code.append(String.format(Locale.ROOT, "    for (int b = 0; b < %d; b++) {%n", blocks));
-        code.append(String.format(Locale.ROOT, "    const int p0 = %d + b * %d, p = p0 < %d ? p0 : %d;%n", start, 16 * nv,
-                end - 16 * nv, Math.max(start, end - 16 * nv)));
-        code.append(String.format(Locale.ROOT, "    const float *s_ = in + p; __m512 x_[NV]; __m512 a_[%d][NV]; (void) s_; (void) x_;%n", ocs.length));
+        code.append(blocks.loopHead());
+        AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, ocs.length, nv);
         for (int j = 0; j < ocs.length; j++) {
-            code.append(String.format(Locale.ROOT,
-                    "    { const __m512 b_ = _mm512_set1_ps(wt[%d]); _Pragma(\"GCC unroll 16\") for (int v_ = 0; v_ < NV; v_++) a_[%d][v_] = b_; }%n",
-                    table.size(), j));
+            asm.bias(j, table.size() * 4);
             table.add(c.bias()[ocs[j]]);
         }
-        BitSet union = new BitSet();
-        for (int oc : ocs) {
-            union.or(taps.get(oc));
-        }
-        for (int i = union.nextSetBit(0); i >= 0; i = union.nextSetBit(i + 1)) {
-            int ic = i / k2;
-            int t = i % k2;
-            int off = ic * li.plane() + (t / k - c.padding()) * li.rowStride() + (t % k - c.padding());
-            code.append("    FR_SP_LOAD(").append(off).append(')');
-            for (int j = 0; j < ocs.length; j++) {
-                if (taps.get(ocs[j]).get(i)) {
-                    code.append(" FR_SP_FMA(").append(j).append(", wt[").append(table.size()).append("])");
-                    table.add(c.w()[ocs[j] * c.cin() * k2 + i]);
-                }
-            }
-            code.append('\n');
-        }
+        units(asm, ocs, taps, i -> 4 * (i / k2 * li.plane() + (i % k2 / k - c.padding()) * li.rowStride() + (i % k2 % k - c.padding())),
+                (oc, i) -> {
+                    table.add(c.w()[oc * c.cin() * k2 + i]);
+                    return (table.size() - 1) * 4;
+                });
+        int six = table.size() * 4;
+        table.add(6f);
         for (int j = 0; j < ocs.length; j++) {
-            code.append(String.format(Locale.ROOT, "    fr_store_row(out + %d + p, a_[%d], NV, last, %d);%n",
-                    ocs[j] * lo.plane(), j, c.h().act()));
+            asm.store(j, ocs[j] * lo.plane() * 4, c.h().act(), six, lastMask != 0xFFFF);
         }
+        code.append(asm.statement("s", "in + p", "w", "wt", "o", "out + p", "m", String.format(Locale.ROOT, "0x%X", lastMask)));
         float[] w = new float[table.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = table.get(i);
@@ -125,6 +107,54 @@ final class SparseConvEmitter {
         CText.floatArray(sb, g + "_w", w);
         sb.append(code);
         sb.append("    }\n}\n");
+    }
+
+    /** Where a channel's weight for a unit sits: appends it to the group's table and returns its byte offset. */
+    interface Weights {
+        int add(int oc, int unit);
+    }
+
+    /**
+     * The group's straight-line body: every unit (index in the channels' sets) that some channel of the
+     * group keeps is one load of its input vectors, then one multiply-add per channel that keeps it.
+     */
+    static void units(AsmBlock asm, int[] ocs, List<BitSet> sets, java.util.function.IntUnaryOperator inputByteOffset,
+                      Weights weights) {
+        BitSet union = new BitSet();
+        for (int oc : ocs) {
+            union.or(sets.get(oc));
+        }
+        for (int i = union.nextSetBit(0); i >= 0; i = union.nextSetBit(i + 1)) {
+            asm.load(inputByteOffset.applyAsInt(i));
+            for (int j = 0; j < ocs.length; j++) {
+                if (sets.get(ocs[j]).get(i)) {
+                    asm.multiplyAdd(j, weights.add(ocs[j], i));
+                }
+            }
+        }
+    }
+
+    /**
+     * How a group's code walks the flattened interior of the output plane: {@code count} blocks of
+     * {@code vectors} x 16 positions starting at {@code start}, the last one shifted back to end exactly at
+     * {@code end}; a plane shorter than one block of VECTORS vectors is one block whose last vector is masked.
+     */
+    record Blocks(int start, int end, int vectors, int count, int lastMask) {
+        static Blocks of(Layout lo) {
+            int start = lo.interiorStart();
+            int end = lo.interiorEnd();
+            int n = end - start;
+            if (n >= 16 * VECTORS) {
+                return new Blocks(start, end, VECTORS, (n + 16 * VECTORS - 1) / (16 * VECTORS), 0xFFFF);
+            }
+            return new Blocks(start, end, (n + 15) / 16, 1, n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1);
+        }
+
+        /** Opens the loop over blocks; the body sees {@code p}, the block's first position. */
+        String loopHead() {
+            return String.format(Locale.ROOT, "    for (int b = 0; b < %d; b++) {%n    const int p0 = %d + b * %d, p = p0 < %d ? p0 : %d;%n",
+                    count, start, 16 * vectors, end - 16 * vectors, Math.max(start, end - 16 * vectors));
+        }
     }
 
     /**

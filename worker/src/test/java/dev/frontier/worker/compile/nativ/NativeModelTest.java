@@ -197,5 +197,19 @@ class NativeModelTest {
         NetworkBuilder few = new NetworkBuilder(43, 2, 7, 19);
         few.conv("c1", 8, 5, 1, 2).relu("r1");
         checkExact(int8(randomize(few.flatten("f").linear("fc", 70).build(), 16), null), "int8 im2col and VNNI linear");
+        // the sparse VNNI kernel: quads cut by cin 5 and 13 (zero codes past cin), a ReLU6 epilogue, a plane
+        // of 11x9 (four blocks, the last shifted back); the 5x4 plane after the pool is too small for it
+        NetworkBuilder sp = new NetworkBuilder(47, 5, 11, 9);
+        sp.conv("c1", 13, 3, 1, 1).relu("r1");
+        sp.conv("c2", 29, 3, 1, 1).relu6("r2");
+        sp.maxPool("p2", 2, 2);
+        sp.conv("c3", 18, 3, 1, 1).relu("r3");
+        sp.conv("c4", 21, 3, 1, 1).relu("r4");
+        Graph sparse = int8(randomize(sp.flatten("f").linear("fc", 6).build(), 17),
+                "\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.7}");
+        assertThat(FrontierCompiler.compile(sparse, FrontierCompiler.Options.untuned()).ops().stream()
+                .filter(op -> "int8-vnni-sparse".equals(NativeBuild.kernelOf(op))).count())
+                .as("layers on the sparse VNNI kernel").isGreaterThanOrEqualTo(2);
+        checkExact(sparse, "int8 sparse VNNI, awkward shapes");
     }
 }

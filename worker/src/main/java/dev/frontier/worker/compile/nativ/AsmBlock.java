@@ -1,0 +1,139 @@
+package dev.frontier.worker.compile.nativ;
+
+import java.util.Locale;
+
+/**
+ * One block of a sparse straight-line group (initial sums, every kept tap's multiply-accumulates, the
+ * epilogue, stores) as one x86 AVX-512 inline-assembly statement (GNU syntax: gcc and clang). Written in
+ * C, gcc ran out of the 32 vector registers (G x NV accumulators, NV inputs, weight broadcasts), re-read
+ * every input vector from memory in each FMA that used it and added ~150 register copies per group
+ * (~1.4 loads per FMA; demo VGG 8x conv2 0.027 -> 0.020 ms in assembly). Here the accumulators sit in
+ * zmm0.. for the whole block, each input vector is loaded once into zmm24.. and shared by every channel
+ * of the group that keeps the tap, and each weight is broadcast once for all NV vectors: NV + k loads
+ * per k x NV multiply-accumulates. (Accumulators as asm operands do not work: gcc allows 30 operands
+ * and an in-out operand counts twice.)
+ * <p>Float: lanes are 16 positions of one channel plane, one FMA per kept weight. Int8: lanes are 16
+ * positions of the [ic/4][position][4] u8 layout, one {@code vpdpbusd} per non-zero (4-channel quad, tap)
+ * of a channel: 4 multiply-adds per lane, exact int32 sums, the same epilogue as the dense VNNI kernel.
+ */
+final class AsmBlock {
+    enum Kind { FLOAT, INT8 }
+
+    private static final int FIRST_INPUT = 24;
+    private static final int SIX = 30;
+    private static final int ZERO = 31;
+    private final Kind kind;
+    private final int channels;
+    private final int vectors;
+    private final int temps;
+    private final StringBuilder text = new StringBuilder();
+    private int nextTemp;
+
+    AsmBlock(Kind kind, int channels, int vectors) {
+        if (channels * vectors > FIRST_INPUT || vectors > 4) {
+            throw new IllegalArgumentException("block of " + channels + "x" + vectors + " does not fit the registers");
+        }
+        this.kind = kind;
+        this.channels = channels;
+        this.vectors = vectors;
+        this.temps = SIX - FIRST_INPUT - vectors;
+    }
+
+    private int acc(int channel, int v) {
+        return channel * vectors + v;
+    }
+
+    /** Float: every accumulator of the channel starts at its bias (a weight-table entry). */
+    void bias(int channel, int tableByteOffset) {
+        line("vbroadcastss %d(%%[w]), %%%%zmm%d", tableByteOffset, acc(channel, 0));
+        for (int v = 1; v < vectors; v++) {
+            line("vmovaps %%%%zmm%d, %%%%zmm%d", acc(channel, 0), acc(channel, v));
+        }
+    }
+
+    /** Int8: the channel's sums start at zero. */
+    void zero(int channel) {
+        for (int v = 0; v < vectors; v++) {
+            line("vpxord %%%%zmm%1$d, %%%%zmm%1$d, %%%%zmm%1$d", acc(channel, v));
+        }
+    }
+
+    /** Loads the NV input vectors at this byte offset from the block's input pointer. */
+    void load(int byteOffset) {
+        for (int v = 0; v < vectors; v++) {
+            line((kind == Kind.FLOAT ? "vmovups" : "vmovdqu32") + " %d(%%[s]), %%%%zmm%d", byteOffset + 64 * v, FIRST_INPUT + v);
+        }
+    }
+
+    /** Broadcasts one weight of the table (a float, or 4 int8 codes) and accumulates the loaded inputs into one channel. */
+    void multiplyAdd(int channel, int tableByteOffset) {
+        // temporaries rotate so consecutive broadcasts do not wait on each other's readers
+        int temp = FIRST_INPUT + vectors + nextTemp;
+        nextTemp = (nextTemp + 1) % temps;
+        line((kind == Kind.FLOAT ? "vbroadcastss" : "vpbroadcastd") + " %d(%%[w]), %%%%zmm%d", tableByteOffset, temp);
+        for (int v = 0; v < vectors; v++) {
+            // AT&T order; int8: u8 inputs times s8 weights (vpdpbusd's unsigned operand is the middle one)
+            line((kind == Kind.FLOAT ? "vfmadd231ps" : "vpdpbusd") + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d",
+                    kind == Kind.FLOAT ? FIRST_INPUT + v : temp, kind == Kind.FLOAT ? temp : FIRST_INPUT + v, acc(channel, v));
+        }
+    }
+
+    /**
+     * Int8 epilogue of output channel {@code oc}: (float) (sum - comp[oc]) * sc[oc] + bias[oc], multiply and
+     * add kept apart, exactly as the dense VNNI kernel and the JVM executor.
+     */
+    void dequantize(int channel, int oc) {
+        for (int v = 0; v < vectors; v++) {
+            int a = acc(channel, v);
+            line("vpsubd %d(%%[cp])%%{1to16%%}, %%%%zmm%2$d, %%%%zmm%2$d", 4 * oc, a);
+            line("vcvtdq2ps %%%%zmm%1$d, %%%%zmm%1$d", a);
+            line("vmulps %d(%%[sc])%%{1to16%%}, %%%%zmm%2$d, %%%%zmm%2$d", 4 * oc, a);
+            line("vaddps %d(%%[b])%%{1to16%%}, %%%%zmm%2$d, %%%%zmm%2$d", 4 * oc, a);
+        }
+    }
+
+    /**
+     * Activation (0 none, 1 ReLU, 2 ReLU6 with 6.0f at {@code sixByteOffset} of the table) and the stores of
+     * one channel's vectors at this byte offset from the output pointer; the last vector goes through mask k1.
+     */
+    void store(int channel, int outByteOffset, int act, int sixByteOffset, boolean maskLast) {
+        if (act >= 1 && channel == 0) {
+            line("vxorps %%%%zmm%1$d, %%%%zmm%1$d, %%%%zmm%1$d", ZERO);
+            if (act == 2) {
+                line("vbroadcastss %d(%%[w]), %%%%zmm%d", sixByteOffset, SIX);
+            }
+        }
+        for (int v = 0; v < vectors; v++) {
+            int a = acc(channel, v);
+            if (act >= 1) {
+                line("vmaxps %%%%zmm%d, %%%%zmm%2$d, %%%%zmm%2$d", ZERO, a);
+            }
+            if (act == 2) {
+                line("vminps %%%%zmm%d, %%%%zmm%2$d, %%%%zmm%2$d", SIX, a);
+            }
+            boolean masked = maskLast && v == vectors - 1;
+            line("vmovups %%%%zmm%d, %d(%%[o])%s", a, outByteOffset + 64 * v, masked ? "%{%%k1%}" : "");
+        }
+    }
+
+    /**
+     * The statement; {@code operands} are the C expressions of the pointers it reads, by name: s (inputs),
+     * w (weight table), o (outputs), m (last vector's mask), and for int8 cp, sc, b. Everything else is clobbered.
+     */
+    String statement(String... operands) {
+        StringBuilder sb = new StringBuilder("    __asm__ volatile(\n");
+        sb.append("        \"kmovw %k[m], %%k1\\n\\t\"\n").append(text).append("        :\n        : ");
+        for (int i = 0; i < operands.length; i += 2) {
+            sb.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "[%s] \"r\" (%s)", operands[i], operands[i + 1]));
+        }
+        sb.append("\n        : ");
+        for (int r = 0; r < 32; r++) {
+            sb.append('"').append("xmm").append(r).append("\", ");
+        }
+        return sb.append("\"k1\", \"memory\");\n").toString();
+    }
+
+    private void line(String format, Object... args) {
+        text.append("        \"").append(String.format(Locale.ROOT, format, args)).append("\\n\\t\"\n");
+    }
+}
