@@ -9,8 +9,7 @@ import java.util.Locale;
  * every input vector from memory in each FMA that used it and added ~150 register copies per group
  * (~1.4 loads per FMA; demo VGG 8x conv2 0.027 -> 0.020 ms in assembly). Here the accumulators sit in
  * zmm0.. for the whole block, each input vector is loaded once into zmm24.. and shared by every channel
- * of the group that keeps the tap, and each weight is broadcast once for all NV vectors: NV + k loads
- * per k x NV multiply-accumulates. (Accumulators as asm operands do not work: gcc allows 30 operands
+ * of the group that keeps the tap. (Accumulators as asm operands do not work: gcc allows 30 operands
  * and an in-out operand counts twice.)
  * <p>Float: lanes are 16 positions of one channel plane, one FMA per kept weight. Int8: lanes are 16
  * positions of the [ic/4][position][4] u8 layout, one {@code vpdpbusd} per non-zero (4-channel quad, tap)
@@ -25,18 +24,21 @@ final class AsmBlock {
     private final Kind kind;
     private final int channels;
     private final int vectors;
-    private final int temps;
     private final StringBuilder text = new StringBuilder();
+    private final boolean embedded;
+    /** Byte offset of the table that the w register points at now. */
+    private int tableBase;
     private int nextTemp;
 
-    AsmBlock(Kind kind, int channels, int vectors) {
+    /** {@code runs}: how many times per call the block's code runs (see {@link #multiplyAdd}). */
+    AsmBlock(Kind kind, int channels, int vectors, int runs) {
         if (channels * vectors > FIRST_INPUT || vectors > 4) {
             throw new IllegalArgumentException("block of " + channels + "x" + vectors + " does not fit the registers");
         }
         this.kind = kind;
         this.channels = channels;
         this.vectors = vectors;
-        this.temps = SIX - FIRST_INPUT - vectors;
+        this.embedded = runs < 4;
     }
 
     private int acc(int channel, int v) {
@@ -45,7 +47,7 @@ final class AsmBlock {
 
     /** Float: every accumulator of the channel starts at its bias (a weight-table entry). */
     void bias(int channel, int tableByteOffset) {
-        line("vbroadcastss %d(%%[w]), %%%%zmm%d", tableByteOffset, acc(channel, 0));
+        line("vbroadcastss %d(%%[w]), %%%%zmm%d", tableByteOffset - tableBase, acc(channel, 0));
         for (int v = 1; v < vectors; v++) {
             line("vmovaps %%%%zmm%d, %%%%zmm%d", acc(channel, 0), acc(channel, v));
         }
@@ -65,16 +67,37 @@ final class AsmBlock {
         }
     }
 
-    /** Broadcasts one weight of the table (a float, or 4 int8 codes) and accumulates the loaded inputs into one channel. */
+    /**
+     * Accumulates the loaded inputs times one weight of the table (a float, or 4 int8 codes) into one
+     * channel. Table reads use 8-bit displacements (the table pointer moves along every 127 weights).
+     * When the block's code runs many times per call (hot), the weight is broadcast once into a register
+     * and used for all NV vectors: the fewest loads. When it runs once or twice (cold: a small plane),
+     * every multiply-add takes the weight as an embedded broadcast, 7 bytes per weight and vector instead
+     * of 7 + 6: what limits cold straight-line code is fetching it. Demo VGG 8x, conv5 (7x7, ~300 KB of
+     * code run twice) 0.020 -> 0.014 ms embedded, conv2 (28x28, 27 runs) 0.0175 -> 0.021 ms.
+     */
     void multiplyAdd(int channel, int tableByteOffset) {
+        int rel = tableByteOffset - tableBase;
+        if (rel < -512 || rel > 508) {
+            int base = tableByteOffset + 508;
+            line("add $%d, %%[w]", base - tableBase);
+            tableBase = base;
+            rel = tableByteOffset - base;
+        }
+        String op = kind == Kind.FLOAT ? "vfmadd231ps" : "vpdpbusd";
+        if (embedded) {
+            for (int v = 0; v < vectors; v++) {
+                // AT&T order; int8: u8 inputs (the middle operand) times the s8 weights (the memory operand)
+                line(op + " %d(%%[w])%%{1to16%%}, %%%%zmm%d, %%%%zmm%d", rel, FIRST_INPUT + v, acc(channel, v));
+            }
+            return;
+        }
         // temporaries rotate so consecutive broadcasts do not wait on each other's readers
         int temp = FIRST_INPUT + vectors + nextTemp;
-        nextTemp = (nextTemp + 1) % temps;
-        line((kind == Kind.FLOAT ? "vbroadcastss" : "vpbroadcastd") + " %d(%%[w]), %%%%zmm%d", tableByteOffset, temp);
+        nextTemp = (nextTemp + 1) % (SIX - FIRST_INPUT - vectors);
+        line((kind == Kind.FLOAT ? "vbroadcastss" : "vpbroadcastd") + " %d(%%[w]), %%%%zmm%d", rel, temp);
         for (int v = 0; v < vectors; v++) {
-            // AT&T order; int8: u8 inputs times s8 weights (vpdpbusd's unsigned operand is the middle one)
-            line((kind == Kind.FLOAT ? "vfmadd231ps" : "vpdpbusd") + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d",
-                    kind == Kind.FLOAT ? FIRST_INPUT + v : temp, kind == Kind.FLOAT ? temp : FIRST_INPUT + v, acc(channel, v));
+            line(op + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", temp, FIRST_INPUT + v, acc(channel, v));
         }
     }
 
@@ -100,7 +123,7 @@ final class AsmBlock {
         if (act >= 1 && channel == 0) {
             line("vxorps %%%%zmm%1$d, %%%%zmm%1$d, %%%%zmm%1$d", ZERO);
             if (act == 2) {
-                line("vbroadcastss %d(%%[w]), %%%%zmm%d", sixByteOffset, SIX);
+                line("vbroadcastss %d(%%[w]), %%%%zmm%d", sixByteOffset - tableBase, SIX);
             }
         }
         for (int v = 0; v < vectors; v++) {
@@ -118,19 +141,26 @@ final class AsmBlock {
 
     /**
      * The statement; {@code operands} are the C expressions of the pointers it reads, by name: s (inputs),
-     * w (weight table), o (outputs), m (last vector's mask), and for int8 cp, sc, b. Everything else is clobbered.
+     * w (weight table: a copy is moved along, the caller's pointer is not touched), o (outputs), m (last
+     * vector's mask), and for int8 cp, sc, b. Everything else is clobbered.
      */
     String statement(String... operands) {
-        StringBuilder sb = new StringBuilder("    __asm__ volatile(\n");
-        sb.append("        \"kmovw %k[m], %%k1\\n\\t\"\n").append(text).append("        :\n        : ");
+        StringBuilder sb = new StringBuilder("    {\n");
+        StringBuilder in = new StringBuilder();
         for (int i = 0; i < operands.length; i += 2) {
-            sb.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "[%s] \"r\" (%s)", operands[i], operands[i + 1]));
+            if (operands[i].equals("w")) {
+                sb.append("    const char *w_ = (const char *) (").append(operands[i + 1]).append(");\n");
+                continue;
+            }
+            in.append(in.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "[%s] \"r\" (%s)", operands[i], operands[i + 1]));
         }
+        sb.append("    __asm__ volatile(\n");
+        sb.append("        \"kmovw %k[m], %%k1\\n\\t\"\n").append(text).append("        : [w] \"+r\" (w_)\n        : ").append(in);
         sb.append("\n        : ");
         for (int r = 0; r < 32; r++) {
             sb.append('"').append("xmm").append(r).append("\", ");
         }
-        return sb.append("\"k1\", \"memory\");\n").toString();
+        return sb.append("\"k1\", \"memory\");\n    }\n").toString();
     }
 
     private void line(String format, Object... args) {

@@ -21,19 +21,11 @@ import java.util.stream.IntStream;
 final class Int8SparseEmitter {
     /** Above this fraction of non-zero (channel, quad, tap) dwords the dense VNNI kernel wins (see BENCHMARK.md). */
     static final double MAX_DENSITY = Double.parseDouble(System.getProperty("frontier.native.int8SparseDensity", "0.5"));
-    /**
-     * Below this many output positions the straight-line code runs too few times per call to pay for
-     * fetching it: demo VGG 8x (41 % dense), 28x28 0.0134 ms sparse vs 0.0200 dense, 14x14 0.0079 vs
-     * 0.0095, but 7x7 0.0107 vs 0.0090.
-     */
-    static final int MIN_POSITIONS = 96;
-
     private Int8SparseEmitter() {
     }
 
     static boolean applies(NativeOps.Int8Conv c) {
-        return c.sparse() && !Int8Emitter.im2col(c) && c.h().shape().h() * c.h().shape().w() >= MIN_POSITIONS
-                && density(quadTaps(c)) <= MAX_DENSITY;
+        return c.sparse() && !Int8Emitter.im2col(c) && density(quadTaps(c)) <= MAX_DENSITY;
     }
 
     /** Per output channel, the set of (quad, tap) = quad * k2 + tap whose dword has a non-zero code. */
@@ -81,7 +73,7 @@ final class Int8SparseEmitter {
         int k2 = k * k;
         SparseConvEmitter.Blocks blocks = SparseConvEmitter.Blocks.of(lo);
         List<Integer> table = new ArrayList<>();
-        AsmBlock asm = new AsmBlock(AsmBlock.Kind.INT8, ocs.length, blocks.vectors());
+        AsmBlock asm = new AsmBlock(AsmBlock.Kind.INT8, ocs.length, blocks.vectors(), blocks.count());
         for (int j = 0; j < ocs.length; j++) {
             asm.zero(j);
         }

@@ -84,7 +84,7 @@ final class SparseConvEmitter {
         code.append("static FR_NOIPA void ").append(g)
                 .append("(const float *restrict in, float *restrict out, const float *restrict wt) {\n");
         code.append(blocks.loopHead());
-        AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, ocs.length, nv);
+        AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, ocs.length, nv, blocks.count());
         for (int j = 0; j < ocs.length; j++) {
             asm.bias(j, table.size() * 4);
             table.add(c.bias()[ocs[j]]);

@@ -198,7 +198,8 @@ class NativeModelTest {
         few.conv("c1", 8, 5, 1, 2).relu("r1");
         checkExact(int8(randomize(few.flatten("f").linear("fc", 70).build(), 16), null), "int8 im2col and VNNI linear");
         // the sparse VNNI kernel: quads cut by cin 5 and 13 (zero codes past cin), a ReLU6 epilogue, a plane
-        // of 11x9 (four blocks, the last shifted back); the 5x4 plane after the pool is too small for it
+        // of 11x9 (four blocks, the last shifted back; hot code, weights broadcast once) and one of 5x4 (shorter
+        // than a vector: masked stores; cold code, embedded broadcasts)
         NetworkBuilder sp = new NetworkBuilder(47, 5, 11, 9);
         sp.conv("c1", 13, 3, 1, 1).relu("r1");
         sp.conv("c2", 29, 3, 1, 1).relu6("r2");
@@ -209,7 +210,7 @@ class NativeModelTest {
                 "\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.7}");
         assertThat(FrontierCompiler.compile(sparse, FrontierCompiler.Options.untuned()).ops().stream()
                 .filter(op -> "int8-vnni-sparse".equals(NativeBuild.kernelOf(op))).count())
-                .as("layers on the sparse VNNI kernel").isGreaterThanOrEqualTo(2);
+                .as("layers on the sparse VNNI kernel").isGreaterThanOrEqualTo(3);
         checkExact(sparse, "int8 sparse VNNI, awkward shapes");
     }
 }
