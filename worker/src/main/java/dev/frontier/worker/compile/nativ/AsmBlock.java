@@ -8,7 +8,7 @@ import java.util.Locale;
  * C, gcc ran out of the 32 vector registers (G x NV accumulators, NV inputs, weight broadcasts), re-read
  * every input vector from memory in each FMA that used it and added ~150 register copies per group
  * (~1.4 loads per FMA; demo VGG 8x conv2 0.027 -> 0.020 ms in assembly). Here the accumulators sit in
- * zmm0.. for the whole block, each input vector is loaded once into zmm24.. and shared by every channel
+ * zmm0.. for the whole block, each input vector is loaded once into the registers after them and shared by every channel
  * of the group that keeps the tap. (Accumulators as asm operands do not work: gcc allows 30 operands
  * and an in-out operand counts twice.)
  * <p>Float: lanes are 16 positions of one channel plane, one FMA per kept weight. Int8: lanes are 16
@@ -18,7 +18,6 @@ import java.util.Locale;
 final class AsmBlock {
     enum Kind { FLOAT, INT8 }
 
-    private static final int FIRST_INPUT = 24;
     private static final int SIX = 30;
     private static final int ZERO = 31;
     private final Kind kind;
@@ -26,19 +25,38 @@ final class AsmBlock {
     private final int vectors;
     private final StringBuilder text = new StringBuilder();
     private final boolean embedded;
+    /** The input vectors' first register, right after the accumulators. */
+    private final int firstInput;
     /** Byte offset of the table that the w register points at now. */
     private int tableBase;
     private int nextTemp;
 
+    /** Code that runs fewer times per call is cold: fetching it costs more than its loads (see {@link #multiplyAdd}). */
+    static boolean cold(int runs) {
+        // 7 runs (14x14 planes) measured the same either way (8x conv3 0.0100 vs 0.0099 ms)
+        return runs < 4;
+    }
+
+    /**
+     * Output channels per group: as many as the registers hold (the more channels share a loaded input,
+     * the fewer loads per multiply-add). Hot blocks keep 4 broadcast temporaries (12 x 2 measured best in
+     * C: 10x2 0.114 ms, 14x2 0.110, 12x2 0.108), cold blocks need none (14 x 2).
+     */
+    static int channelsPerGroup(int vectors, int runs) {
+        return Math.max(1, (SIX - vectors - (cold(runs) ? 0 : 4)) / vectors);
+    }
+
     /** {@code runs}: how many times per call the block's code runs (see {@link #multiplyAdd}). */
     AsmBlock(Kind kind, int channels, int vectors, int runs) {
-        if (channels * vectors > FIRST_INPUT || vectors > 4) {
+        this.embedded = cold(runs);
+        // accumulators, the input vectors, a broadcast temporary unless embedded, zero and six
+        if (channels * vectors + vectors + (embedded ? 0 : 1) > SIX || vectors > 4) {
             throw new IllegalArgumentException("block of " + channels + "x" + vectors + " does not fit the registers");
         }
+        this.firstInput = channels * vectors;
         this.kind = kind;
         this.channels = channels;
         this.vectors = vectors;
-        this.embedded = runs < 4;
     }
 
     private int acc(int channel, int v) {
@@ -63,7 +81,7 @@ final class AsmBlock {
     /** Loads the NV input vectors at this byte offset from the block's input pointer. */
     void load(int byteOffset) {
         for (int v = 0; v < vectors; v++) {
-            line((kind == Kind.FLOAT ? "vmovups" : "vmovdqu32") + " %d(%%[s]), %%%%zmm%d", byteOffset + 64 * v, FIRST_INPUT + v);
+            line((kind == Kind.FLOAT ? "vmovups" : "vmovdqu32") + " %d(%%[s]), %%%%zmm%d", byteOffset + 64 * v, firstInput + v);
         }
     }
 
@@ -88,16 +106,16 @@ final class AsmBlock {
         if (embedded) {
             for (int v = 0; v < vectors; v++) {
                 // AT&T order; int8: u8 inputs (the middle operand) times the s8 weights (the memory operand)
-                line(op + " %d(%%[w])%%{1to16%%}, %%%%zmm%d, %%%%zmm%d", rel, FIRST_INPUT + v, acc(channel, v));
+                line(op + " %d(%%[w])%%{1to16%%}, %%%%zmm%d, %%%%zmm%d", rel, firstInput + v, acc(channel, v));
             }
             return;
         }
         // temporaries rotate so consecutive broadcasts do not wait on each other's readers
-        int temp = FIRST_INPUT + vectors + nextTemp;
-        nextTemp = (nextTemp + 1) % (SIX - FIRST_INPUT - vectors);
+        int temp = firstInput + vectors + nextTemp;
+        nextTemp = (nextTemp + 1) % (SIX - firstInput - vectors);
         line((kind == Kind.FLOAT ? "vbroadcastss" : "vpbroadcastd") + " %d(%%[w]), %%%%zmm%d", rel, temp);
         for (int v = 0; v < vectors; v++) {
-            line(op + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", temp, FIRST_INPUT + v, acc(channel, v));
+            line(op + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", temp, firstInput + v, acc(channel, v));
         }
     }
 

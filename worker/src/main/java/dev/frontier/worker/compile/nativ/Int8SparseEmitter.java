@@ -60,7 +60,9 @@ final class Int8SparseEmitter {
      */
     static String emit(StringBuilder data, String fn, NativeOps.Int8Conv c, Layout li, Layout lo) {
         List<BitSet> sets = quadTaps(c);
-        return SparseConvEmitter.layerBody(fn, SparseConvEmitter.group(sets, IntStream.range(0, c.cout()).toArray()), lo,
+        SparseConvEmitter.Blocks blocks = SparseConvEmitter.Blocks.of(lo);
+        int size = AsmBlock.channelsPerGroup(blocks.vectors(), blocks.count());
+        return SparseConvEmitter.layerBody(fn, SparseConvEmitter.group(sets, IntStream.range(0, c.cout()).toArray(), size), lo,
                 (g, ocs) -> {
                     groupFunction(data, g, ocs, sets, c, li, lo);
                     return String.format(Locale.ROOT, "    %s(q, out, %s_w, sc, %s_b, %s_comp);%n", g, g, fn, fn);

@@ -20,12 +20,11 @@ import java.util.Locale;
  */
 final class SparseConvEmitter {
     /**
-     * Output channels per group and vectors per block: G*NV accumulators + NV inputs + 1 weight <= 32.
-     * Large groups win: the more channels share a loaded input vector, the fewer loads per FMA (the
-     * kernel is load-bound). Demo VGG 8x, conv layers, 1 thread, load ~3 (p10 of the whole model):
-     * 4x5 0.33 ms, 6x4 0.21, 8x3 0.13, 16x1 0.19, 10x2 0.114, 14x2 0.110, 12x2 0.108.
+     * Vectors per block (output channels per group: {@link AsmBlock#channelsPerGroup}). Large groups win:
+     * the more channels share a loaded input vector, the fewer loads per FMA. Demo VGG 8x, conv layers,
+     * 1 thread, load ~3 (p10 of the whole model), C kernels: 4x5 0.33 ms, 6x4 0.21, 8x3 0.13, 16x1 0.19,
+     * 12x2 0.108; assembly: 6x4 0.118, 8x3 0.108, 12x2 0.097.
      */
-    static final int GROUP = Integer.getInteger("frontier.native.sparseGroup", 12);
     static final int VECTORS = Integer.getInteger("frontier.native.sparseVectors", 2);
 
     private SparseConvEmitter() {
@@ -47,7 +46,8 @@ final class SparseConvEmitter {
             taps.add(s);
         }
         int[] order = c.sparse() != null ? c.sparse().order() : java.util.stream.IntStream.range(0, c.cout()).toArray();
-        return layerBody(fn, group(taps, order), lo, (g, ocs) -> {
+        Blocks blocks = Blocks.of(lo);
+        return layerBody(fn, group(taps, order, AsmBlock.channelsPerGroup(blocks.vectors(), blocks.count())), lo, (g, ocs) -> {
             groupFunction(sb, g, ocs, taps, c, li, lo);
             return "    " + g + "(in, out, " + g + "_w);\n";
         });
@@ -161,7 +161,7 @@ final class SparseConvEmitter {
      * Greedy grouping: start from the next channel in the plan's order (equal pattern sets sit together)
      * and add the channels that share the most (ic, tap) pairs with the group so far.
      */
-    static List<int[]> group(List<BitSet> taps, int[] order) {
+    static List<int[]> group(List<BitSet> taps, int[] order, int size) {
         List<Integer> left = new ArrayList<>();
         for (int oc : order) {
             left.add(oc);
@@ -172,7 +172,7 @@ final class SparseConvEmitter {
             int first = left.remove(0);
             BitSet union = (BitSet) taps.get(first).clone();
             g.add(first);
-            while (g.size() < GROUP && !left.isEmpty()) {
+            while (g.size() < size && !left.isEmpty()) {
                 int best = 0;
                 int bestShared = -1;
                 for (int i = 0; i < left.size(); i++) {
