@@ -70,7 +70,7 @@ public final class NativeRunner {
         Map<String, Double> layers = new LinkedHashMap<>();
         ((Map<String, Object>) m.get("layers")).forEach((k, v) -> layers.merge(k, ((Number) v).doubleValue(), Double::sum));
         double median = num(m, "median_ms");
-        return new LatencyResult(median, num(m, "p10_ms"), num(m, "p90_ms"), Double.NaN,
+        return new LatencyResult(median, num(m, "p10_ms"), num(m, "p90_ms"), num(m, "stdev_ms"),
                 ((Number) m.get("repeat")).intValue(), ((Number) m.get("number")).intValue(), 1, layers, false);
     }
 

@@ -41,6 +41,7 @@ final class BundleSources {
      * {@code run IN OUT}: IN holds N inputs of float32 back to back, OUT gets N outputs.
      */
     static final String HARNESS = """
+            #include <math.h>
             #include <stdio.h>
             #include <stdlib.h>
             #include <string.h>
@@ -115,8 +116,13 @@ final class BundleSources {
                     for (int k = 0; k < number; k++) frontier_model_run_profiled(m, x, y, ns);
                     for (int l = 0; l < nl; l++) per[(size_t) l * repeat + r] = ns[l] / 1e6 / number;
                 }
-                printf("{\\"median_ms\\":%.6f,\\"p10_ms\\":%.6f,\\"p90_ms\\":%.6f,\\"number\\":%d,\\"repeat\\":%d,\\"layers\\":{",
-                       pct(samples, repeat, 50), pct(samples, repeat, 10), pct(samples, repeat, 90), number, repeat);
+                /* sample standard deviation, as LatencyProtocol computes it (computed before pct sorts them) */
+                double mean = 0, var = 0;
+                for (int r = 0; r < repeat; r++) mean += samples[r] / repeat;
+                for (int r = 0; r < repeat; r++) var += (samples[r] - mean) * (samples[r] - mean);
+                const double stdev = repeat > 1 ? sqrt(var / (repeat - 1)) : 0;
+                printf("{\\"median_ms\\":%.6f,\\"p10_ms\\":%.6f,\\"p90_ms\\":%.6f,\\"stdev_ms\\":%.6f,\\"number\\":%d,\\"repeat\\":%d,\\"layers\\":{",
+                       pct(samples, repeat, 50), pct(samples, repeat, 10), pct(samples, repeat, 90), stdev, number, repeat);
                 for (int l = 0; l < nl; l++)
                     printf("%s\\"%s\\":%.6f", l ? "," : "", frontier_model_layer_name(l), pct(per + (size_t) l * repeat, repeat, 50));
                 printf("}}\\n");

@@ -100,6 +100,11 @@ class NativeAarch64Test {
         assertThat(t.target()).startsWith("aarch64");
         assertThat(t.latency().medianMs()).isPositive();
         assertThat(t.latency().perLayerMs()).containsKeys("c1", "fc2");
+        // the harness reports the samples' standard deviation (it used to be missing and showed as 0 ms)
+        assertThat(t.latency().stdevMs()).isNotNaN().isGreaterThanOrEqualTo(0);
+        if (t.latency().p90Ms() > t.latency().p10Ms()) {
+            assertThat(t.latency().stdevMs()).isPositive();
+        }
         assertThat(t.toMap()).containsEntry("emulated", true);
         assertThatThrownBy(() -> runner.time(LatencyProtocol.Options.quick()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("emulated");
