@@ -24,7 +24,7 @@ final class RuntimeSource {
             #endif
             #define FR_INLINE static inline __attribute__((always_inline))
             #ifndef FR_NTA_ROWS
-            #define FR_NTA_ROWS 8
+            #define FR_NTA_ROWS 24
             #endif
             /* a function gcc must not specialise for constant arguments (keeps weight tables out of
                the vector constant pool); clang has no noipa and does not clone such functions */
@@ -298,8 +298,9 @@ final class RuntimeSource {
                 _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) acc[v] = _mm512_loadu_ps(bias + o0 + 16 * v);
                 for (int i = 0; i < in; i++) {
                     const __m512 xv = _mm512_set1_ps(x[i]);
-                    /* the weights stream once per call: fetched non-temporally they do not evict the conv
-                       layers' straight-line code from L2 (a 256 x 1152 layer is 1.2 MB, L2 is 1 MB here) */
+                    /* the weights stream once per call: fetched non-temporally (24 rows ahead) they do not
+                       evict the conv layers' straight-line code from L2 (a 256 x 1152 layer is 1.2 MB, L2 is
+                       1 MB here); demo 8x fc1 0.0134 ms without, 0.0127 at 8 rows, 0.0121 at 24, 0.0127 at 64 */
                     if (FR_NTA_ROWS > 0 && i + FR_NTA_ROWS < in) {
                         const char *pf = (const char *) (wt + (size_t) (i + FR_NTA_ROWS) * outp + o0);
                         _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) _mm_prefetch(pf + 64 * v, _MM_HINT_NTA);
