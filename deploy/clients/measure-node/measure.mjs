@@ -330,7 +330,11 @@ async function measure(api, lease, task, inputShape) {
       perLayerMs: {},
       estimated: false,
       runtime: RUNTIME,
-      runtimeDetails: `onnxruntime-node ${ORT_VERSION}, CPU execution provider, 1 intra-op thread, sequential, all graph optimisations; p10/p90 linear-interpolated`,
+      // openapi.yaml RuntimeDetails: how the runtime ran the model
+      runtimeDetails: {
+        onnxruntimeVersion: ORT_VERSION,
+        description: `onnxruntime-node ${ORT_VERSION}, CPU execution provider, 1 intra-op thread, sequential, all graph optimisations; p10/p90 linear-interpolated`,
+      },
       device: hardware().cpuModel,
       client: CLIENT,
       onnxruntimeVersion: ORT_VERSION,

@@ -34,6 +34,8 @@ class ArchitectureTest {
     private static final String[] DATA = packages("data");
     /** The graph IR everything else speaks. */
     private static final String[] IR = packages("model");
+    /** The documents exchanged with the coordinator, generated from openapi.yaml: any layer may speak them. */
+    private static final String[] CONTRACT = packages("contract");
 
     private static String[] packages(String... names) {
         return Stream.of(names).map(n -> "dev.frontier.worker." + n + "..").toArray(String[]::new);
@@ -50,6 +52,7 @@ class ArchitectureTest {
             .layer("transform").definedBy(TRANSFORM)
             .layer("data").definedBy(DATA)
             .layer("ir").definedBy(IR)
+            .layer("contract").definedBy(CONTRACT)
             .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
             .whereLayer("processes").mayOnlyBeAccessedByLayers("entry points")
             .whereLayer("build").mayOnlyBeAccessedByLayers("entry points", "processes")
@@ -66,7 +69,7 @@ class ArchitectureTest {
     /** Without this a new package would be in no layer, and the layer rule would not look at it. */
     @ArchTest
     static final ArchRule everyPackageIsInALayer = classes().should().resideInAnyPackage(Stream.of(
-                    new String[] {"dev.frontier.worker"}, ENTRY_POINTS, PROCESSES, BUILD, RUNTIMES, MEASURE, COMPILE, TRANSFORM, DATA, IR)
+                    new String[] {"dev.frontier.worker"}, ENTRY_POINTS, PROCESSES, BUILD, RUNTIMES, MEASURE, COMPILE, TRANSFORM, DATA, IR, CONTRACT)
             .flatMap(Stream::of).toArray(String[]::new));
 
     /** The compiler lowers whatever graph it is given; what compression wrote it reads from the IR (metadata keys). */

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.frontier;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -218,6 +220,6 @@ public class FrontierService {
                 .latencyMs(t.latencyMs().get(device)).sizeBytes(t.sizeBytes()).fidelity(t.fidelity())
                 .fullFidelity(target.fullFidelity(t)).stage(t.polish() ? TrialStage.POLISH : TrialStage.SEARCH)
                 .useful(target.goal().useful(t.selectionAccuracy()))
-                .config(t.config() == null ? Map.of() : t.config());
+                .config(t.config() == null ? new CompressionConfig() : t.config());
     }
 }

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.job;
 
+import dev.frontier.coordinator.api.model.BuildMetrics;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,13 +19,14 @@ final class RuntimeArtifacts {
     private RuntimeArtifacts() {
     }
 
-    static Map<String, String> of(Map<String, Object> metrics, String artifactSha256) {
+    static Map<String, String> of(BuildMetrics metrics, String artifactSha256) {
         Map<String, String> out = new LinkedHashMap<>();
         if (artifactSha256 != null) out.put(Runtimes.JVM, artifactSha256);
-        if (metrics.get("onnxSha256") instanceof String onnx && onnx.matches(SHA)) out.put(Runtimes.ONNXRUNTIME, onnx);
-        if (metrics.get("runtimeArtifacts") instanceof Map<?, ?> declared) {
-            declared.forEach((k, v) -> {
-                if (k instanceof String name && v instanceof String sha && sha.matches(SHA)) out.put(name, sha);
+        String onnx = metrics.getOnnxSha256();
+        if (onnx != null && onnx.matches(SHA)) out.put(Runtimes.ONNXRUNTIME, onnx);
+        if (metrics.getRuntimeArtifacts() != null) {
+            metrics.getRuntimeArtifacts().forEach((name, sha) -> {
+                if (sha != null && sha.matches(SHA)) out.put(name, sha);
             });
         }
         return out;

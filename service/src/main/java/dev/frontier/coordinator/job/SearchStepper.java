@@ -1,5 +1,9 @@
 package dev.frontier.coordinator.job;
 
+import dev.frontier.coordinator.search.Configs;
+
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,7 +137,7 @@ public class SearchStepper {
         int seq = job.getTrialsProposed();
         for (int s : chosen) {
             TrialView v = bySeq.get(s);
-            if (batch.size() >= job.getPolishTop() || v == null || v.config() == null || v.config().isEmpty()) continue;
+            if (batch.size() >= job.getPolishTop() || v == null || Configs.isDense(v.config())) continue;
             TrialService.Inherit inherit = job.isInheritWeights() && v.checkpointSha256() != null
                     ? new TrialService.Inherit(v.seq(), v.checkpointSha256(), v.fidelity()) : null;
             batch.add(new TrialService.NewTrial(seq++, v.config(), job.getFidelityFinal(), v.seq(), inherit, true));
@@ -181,7 +185,7 @@ public class SearchStepper {
         int seq = job.getTrialsProposed();
         if (seq == 0) {
             // trial 0 is the dense model, unfine-tuned: baseline accuracy and latency measured for real
-            batch.add(new TrialService.NewTrial(seq++, Map.of(), 0.0));
+            batch.add(new TrialService.NewTrial(seq++, new CompressionConfig(), 0.0));
             n--;
         }
         if (n > 0) {
@@ -235,7 +239,7 @@ public class SearchStepper {
         for (int bits : space.quantizeBits()) {
             if (bits != 8 || out.size() >= room) continue; // int4 alone loses too much to be a reference point
             out.add(new TrialService.NewTrial(firstSeq + out.size(),
-                    Map.of("default", Map.of("quantize", Map.of("bits", bits, "scheme", "symmetric"))), fidelityMax));
+                    Configs.of(Map.of(), bits), fidelityMax));
         }
         return out;
     }

@@ -63,8 +63,8 @@ class TrialController implements TrialsApi {
     /** The ONNX export a worker uploaded beside the Frontier artifact (build metrics' onnxSha256). */
     private String onnxSha256(UUID trialId) {
         var metrics = trials.get(trialId).getBuildMetrics();
-        Object sha = metrics == null ? null : metrics.get("onnxSha256");
-        if (!(sha instanceof String s) || !s.matches("[0-9a-f]{64}")) {
+        String s = metrics == null ? null : metrics.getOnnxSha256();
+        if (s == null || !s.matches("[0-9a-f]{64}")) {
             throw ApiException.notFound("ONNX export of trial", trialId + " (not built yet, or the worker could not export it)");
         }
         return s;

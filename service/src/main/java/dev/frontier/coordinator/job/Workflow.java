@@ -1,5 +1,11 @@
 package dev.frontier.coordinator.job;
 
+import dev.frontier.coordinator.lease.TaskReport;
+
+import dev.frontier.coordinator.api.model.LatencyMetrics;
+
+import dev.frontier.coordinator.api.model.BuildMetrics;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,23 +70,24 @@ class Workflow implements TaskEvents {
     }
 
     @Override
-    public void validate(TaskKind kind, Map<String, Object> result, String artifactSha256) {
+    public void validate(TaskKind kind, TaskReport report, String artifactSha256) {
         switch (kind) {
             case PROFILE -> {
-                if (!(result.get("layers") instanceof List<?>)) {
+                if (!(report.profile().get("layers") instanceof List<?>)) {
                     throw ApiException.unprocessable("result.layers", "a model profile needs a 'layers' list");
                 }
             }
             case BUILD -> {
-                Double accuracy = Json.number(result, "accuracy");
+                BuildMetrics result = report.build();
+                Double accuracy = result.getAccuracy();
                 if (accuracy == null || accuracy < 0 || accuracy > 100) {
                     throw ApiException.unprocessable("result.accuracy", "build metrics need 'accuracy' in percent [0,100]");
                 }
-                Double validation = Json.number(result, "validationAccuracy");
+                Double validation = result.getValidationAccuracy();
                 if (validation != null && (validation < 0 || validation > 100)) {
                     throw ApiException.unprocessable("result.validationAccuracy", "validationAccuracy must be in percent [0,100]");
                 }
-                Double size = Json.number(result, "sizeBytes");
+                Long size = result.getSizeBytes();
                 if (size != null && size < 0) throw ApiException.unprocessable("result.sizeBytes", "sizeBytes must be >= 0");
                 if (artifactSha256 == null) throw ApiException.unprocessable("artifactSha256", "a BUILD result needs the uploaded artifact's sha256");
                 for (Map.Entry<String, String> a : RuntimeArtifacts.of(result, artifactSha256).entrySet()) {
@@ -91,7 +98,7 @@ class Workflow implements TaskEvents {
                 }
             }
             case MEASURE -> {
-                Double median = Json.number(result, "medianMs");
+                Double median = report.latency().getMedianMs();
                 if (median == null || median <= 0 || median.isInfinite()) {
                     throw ApiException.unprocessable("result.medianMs", "latency metrics need 'medianMs' > 0");
                 }
@@ -100,9 +107,10 @@ class Workflow implements TaskEvents {
     }
 
     @Override
-    public void completed(TaskRecord task, Map<String, Object> result, String artifactSha256) {
+    public void completed(TaskRecord task, TaskReport report, String artifactSha256) {
         switch (task.kind()) {
             case PROFILE -> {
+                Map<String, Object> result = report.profile();
                 models.storeProfile(task.modelId(), result);
                 for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) {
                     // what could not be checked at job creation is checked against the profile now
@@ -114,8 +122,8 @@ class Workflow implements TaskEvents {
                 }
             }
             case BUILD -> {
-                if (!trials.built(task.trialId(), result, artifactSha256)) return; // cancelled meanwhile: keep nothing
-                List<MeasureSlot> slots = measureSlots(task.jobId(), RuntimeArtifacts.of(result, artifactSha256));
+                if (!trials.built(task.trialId(), report.build(), artifactSha256)) return; // cancelled meanwhile: keep nothing
+                List<MeasureSlot> slots = measureSlots(task.jobId(), RuntimeArtifacts.of(report.build(), artifactSha256));
                 if (slots.isEmpty()) {
                     trials.fail(task.trialId(), "the build produced no artifact for any of the job's runtimes "
                             + Runtimes.parse(job(task.jobId()).getRuntimes()), "NO_RUNTIME_ARTIFACT");
@@ -126,7 +134,8 @@ class Workflow implements TaskEvents {
             }
             case MEASURE -> {
                 if (trials.state(task.trialId()).isFinal()) return; // cancelled meanwhile: keep nothing
-                boolean emulated = Boolean.TRUE.equals(result.get("emulated")) || declaredEmulated(task.deviceId(), task.runtime());
+                LatencyMetrics result = report.latency();
+                boolean emulated = Boolean.TRUE.equals(result.getEmulated()) || declaredEmulated(task.deviceId(), task.runtime());
                 if (trials.measured(task.trialId(), task.deviceId(), task.runtime(), emulated, result, devices(task.jobId()).size())) {
                     trials.finish(task.trialId(), TrialState.DONE);
                 }

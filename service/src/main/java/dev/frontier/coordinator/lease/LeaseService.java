@@ -1,11 +1,14 @@
 package dev.frontier.coordinator.lease;
 
+import tools.jackson.databind.JsonNode;
+
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -91,11 +94,13 @@ public class LeaseService {
     }
 
     @Transactional
-    public LeaseStatus complete(UUID leaseId, UUID workerId, Map<String, Object> result, String artifactSha256) {
+    public LeaseStatus complete(UUID leaseId, UUID workerId, JsonNode body, String artifactSha256) {
         LockedLease lease = lockOwned(leaseId, workerId);
+        TaskReport result = TaskReport.read(lease.task().kind(), body);
         if (lease.state() == LeaseState.COMPLETED) {
             // a repeated report (e.g. the worker retried after a lost response) changes nothing
-            if (Objects.equals(Json.readMap(lease.result()), result) && Objects.equals(lease.artifactSha256(), artifactSha256)) {
+            if (Objects.equals(TaskReport.stored(lease.task().kind(), lease.result()), result)
+                    && Objects.equals(lease.artifactSha256(), artifactSha256)) {
                 return status(lease, lease.taskState());
             }
             throw ApiException.conflict("lease " + leaseId + " was already completed with a different result");
@@ -103,7 +108,7 @@ public class LeaseService {
         requireActive(lease.id(), lease.state(), lease.expired(Instant.now()));
         if (lease.taskState() != TaskState.CANCELLED) events.validate(lease.task().kind(), result, artifactSha256);
         // the task moves to DONE only if it is still this lease's; a job cancelled meanwhile just records the report
-        if (!reports.complete(lease, Json.write(result), artifactSha256)) {
+        if (!reports.complete(lease, result.json(), artifactSha256)) {
             return status(lease, reports.taskState(lease.task().id()));
         }
         events.completed(lease.task(), result, artifactSha256);
@@ -218,7 +223,7 @@ public class LeaseService {
         Lease l = new Lease(c.leaseId(), dev.frontier.coordinator.api.model.TaskKind.valueOf(c.kind().name()), c.taskId(),
                 Times.utc(c.expiresAt()))
                 .trialId(c.trialId()).jobId(c.jobId()).modelId(c.modelId()).modelSha256(c.modelSha256())
-                .config(c.kind() == TaskKind.PROFILE ? null : Json.readMap(c.config()))
+                .config(c.kind() == TaskKind.PROFILE ? null : Json.read(c.config(), CompressionConfig.class))
                 .fidelity(c.fidelity()).deviceId(c.deviceId()).attempt(c.attempt())
                 .artifactSha256(c.kind() == TaskKind.MEASURE ? c.artifactSha256() : null)
                 .runtime(c.kind() == TaskKind.MEASURE ? c.runtime() : null);

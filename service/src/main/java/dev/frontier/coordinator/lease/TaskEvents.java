@@ -1,7 +1,6 @@
 package dev.frontier.coordinator.lease;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -15,9 +14,9 @@ public interface TaskEvents {
     void leased(TaskKind kind, List<UUID> trialIds);
 
     /** Throws a 422 ApiException when a completion report does not have the shape its kind needs. */
-    void validate(TaskKind kind, Map<String, Object> result, String artifactSha256);
+    void validate(TaskKind kind, TaskReport result, String artifactSha256);
 
-    void completed(TaskRecord task, Map<String, Object> result, String artifactSha256);
+    void completed(TaskRecord task, TaskReport result, String artifactSha256);
 
     void requeued(TaskRecord task);
 

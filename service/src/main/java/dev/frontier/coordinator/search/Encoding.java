@@ -8,31 +8,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+import dev.frontier.coordinator.api.model.LayerCompression;
+import dev.frontier.coordinator.api.model.PruneSettings;
+
 /**
  * The space as a genome: one gene per prunable layer (the index of one concrete option: scheme and
  * its parameters) and a last gene for the model-wide quantization bits. Each layer's options are
  * sorted from lightest to heaviest estimated weight reduction, so "one notch tighter" has a meaning
- * for the greedy strategy and mutation can step to a neighbour. Configs are written in the same
- * shape as {@link RandomStrategy} writes them (docs/contracts.md).
+ * for the greedy strategy and mutation can step to a neighbour. Configs are the contract's
+ * {@code CompressionConfig}, written by {@link Configs} as {@link RandomStrategy} writes them.
  */
 public final class Encoding {
-    static final List<Integer> BLOCK = List.of(4, 16);
 
-    /** One concrete setting of a layer; {@code reduction} = estimated weight-reduction factor. */
-    public record Option(String scheme, double rate, int patterns, double connectivity, double reduction) {
-        Map<String, Object> prune() {
-            return switch (scheme) {
-                case "none" -> null;
-                case "pattern" -> {
-                    Map<String, Object> p = new LinkedHashMap<>();
-                    p.put("scheme", "pattern");
-                    p.put("patterns", patterns);
-                    if (connectivity > 0) p.put("connectivity", connectivity);
-                    yield p;
-                }
-                case "block" -> Map.of("scheme", "block", "rate", rate, "block", BLOCK);
-                default -> Map.of("scheme", scheme, "rate", rate);
-            };
+    /**
+     * One concrete setting of a layer; {@code reduction} = estimated weight-reduction factor;
+     * {@code block} is the block shape of a block option (as the profile advertises it), else null.
+     */
+    public record Option(String scheme, double rate, int patterns, double connectivity, List<Integer> block, double reduction) {
+        Option(String scheme, double rate, int patterns, double connectivity, double reduction) {
+            this(scheme, rate, patterns, connectivity, null, reduction);
+        }
+
+        PruneSettings prune() {
+            return Configs.prune(scheme, rate, patterns, connectivity, block);
         }
     }
 
@@ -53,6 +52,13 @@ public final class Encoding {
                                 if (!layer.allows("pattern", c)) continue;
                                 // fewer shapes in the library fit worse: a tiny tie-breaker so 4 sorts after 8
                                 list.add(new Option("pattern", 0, p, c, 9.0 / 4 / (1 - c) + (8 - p) * 1e-3));
+                            }
+                        }
+                    }
+                    case "block" -> {
+                        for (List<Integer> shape : space.blockShapes()) {
+                            for (double r : space.rates()) {
+                                if (layer.allows(scheme, r)) list.add(new Option(scheme, r, 0, 0, shape, 1 / (1 - r)));
                             }
                         }
                     }
@@ -128,17 +134,13 @@ public final class Encoding {
         return g;
     }
 
-    public Map<String, Object> config(int[] genome) {
-        Map<String, Object> layers = new LinkedHashMap<>();
+    public CompressionConfig config(int[] genome) {
+        Map<String, PruneSettings> layers = new LinkedHashMap<>();
         for (int i = 0; i < options.size(); i++) {
-            Map<String, Object> prune = options.get(i).get(genome[i]).prune();
-            if (prune != null) layers.put(layerName(i), Map.of("prune", prune));
+            PruneSettings prune = options.get(i).get(genome[i]).prune();
+            if (prune != null) layers.put(layerName(i), prune);
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        int b = bits.isEmpty() ? 0 : bits.get(genome[genome.length - 1]);
-        if (b > 0) config.put("default", Map.of("quantize", Map.of("bits", b, "scheme", "symmetric")));
-        if (!layers.isEmpty()) config.put("layers", layers);
-        return config;
+        return Configs.of(layers, bits.isEmpty() ? 0 : bits.get(genome[genome.length - 1]));
     }
 
     /**
@@ -146,33 +148,31 @@ public final class Encoding {
      * option of the same scheme with the closest parameters, the lightest option when the layer is
      * absent or its scheme is not in the space.
      */
-    public int[] decode(Map<String, Object> config) {
+    public int[] decode(CompressionConfig config) {
         int[] g = new int[genes()];
-        Map<?, ?> layers = config != null && config.get("layers") instanceof Map<?, ?> m ? m : Map.of();
-        Map<?, ?> defaults = config != null && config.get("default") instanceof Map<?, ?> d ? d : Map.of();
+        Map<String, LayerCompression> layers = config == null || config.getLayers() == null ? Map.of() : config.getLayers();
         for (int i = 0; i < options.size(); i++) {
-            Map<?, ?> settings = layers.get(layerName(i)) instanceof Map<?, ?> s ? s : Map.of();
-            Map<?, ?> prune = settings.get("prune") instanceof Map<?, ?> p ? p : null;
+            LayerCompression settings = layers.get(layerName(i));
+            PruneSettings prune = settings == null ? null : settings.getPrune();
             g[i] = prune == null ? 0 : nearest(options.get(i), prune);
         }
-        Object q = defaults.get("quantize") instanceof Map<?, ?> qm ? qm.get("bits") : null;
-        int b = q instanceof Number n ? n.intValue() : 0;
-        int idx = bits.indexOf(b);
+        int idx = bits.indexOf(Configs.bits(config));
         g[g.length - 1] = Math.max(idx, 0);
         return g;
     }
 
-    private static int nearest(List<Option> list, Map<?, ?> prune) {
-        String scheme = String.valueOf(prune.get("scheme"));
-        double rate = prune.get("rate") instanceof Number n ? n.doubleValue() : 0;
-        int patterns = prune.get("patterns") instanceof Number n ? n.intValue() : 8;
-        double connectivity = prune.get("connectivity") instanceof Number n ? n.doubleValue() : 0;
+    private static int nearest(List<Option> list, PruneSettings prune) {
+        String scheme = prune.getScheme().getValue();
+        double rate = prune.getRate() == null ? 0 : prune.getRate();
+        int patterns = prune.getPatterns() == null ? 8 : prune.getPatterns();
+        double connectivity = prune.getConnectivity() == null ? 0 : prune.getConnectivity();
         int best = 0;
         double bestDistance = Double.POSITIVE_INFINITY;
         for (int i = 0; i < list.size(); i++) {
             Option o = list.get(i);
             if (!o.scheme().equals(scheme)) continue;
-            double d = Math.abs(o.rate() - rate) + Math.abs(o.connectivity() - connectivity) + Math.abs(o.patterns() - patterns) * 0.01;
+            double d = Math.abs(o.rate() - rate) + Math.abs(o.connectivity() - connectivity) + Math.abs(o.patterns() - patterns) * 0.01
+                    + (o.block() != null && !o.block().equals(prune.getBlock()) ? 1 : 0);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = i;

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -55,7 +57,7 @@ abstract class LearningStrategy implements SearchStrategy {
 
     static Set<String> proposedKeys(Encoding enc, SearchHistory history) {
         Set<String> out = new HashSet<>();
-        for (Map<String, Object> c : history.proposedConfigs()) out.add(Encoding.key(enc.decode(c)));
+        for (CompressionConfig c : history.proposedConfigs()) out.add(Encoding.key(enc.decode(c)));
         return out;
     }
 
@@ -63,7 +65,7 @@ abstract class LearningStrategy implements SearchStrategy {
         double max = 1;
         for (TrialResult r : observed) {
             if (r.sizeBytes() == null) continue;
-            if (r.config() == null || r.config().isEmpty()) return r.sizeBytes();
+            if (Configs.isDense(r.config())) return r.sizeBytes();
             max = Math.max(max, r.sizeBytes());
         }
         return max;

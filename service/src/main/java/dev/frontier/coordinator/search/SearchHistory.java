@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +16,7 @@ public record SearchHistory(SearchSpace space, double fidelityMin, double fideli
         Goal goal, List<TrialResult> results, List<Proposed> proposed) {
 
     /** A trial of this job, finished or not. */
-    public record Proposed(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
+    public record Proposed(int seq, CompressionConfig config, double fidelity, Integer promotedFrom) {
     }
 
     /** A history with nothing run yet, no goal and a large budget (tests, benchmarks). */
@@ -22,7 +24,7 @@ public record SearchHistory(SearchSpace space, double fidelityMin, double fideli
         return new SearchHistory(space, fidelityMin, fidelityMax, 0, Integer.MAX_VALUE, Goal.NONE, List.of(), List.of());
     }
 
-    public List<Map<String, Object>> proposedConfigs() {
+    public List<CompressionConfig> proposedConfigs() {
         return proposed.stream().map(Proposed::config).toList();
     }
 
@@ -31,7 +33,7 @@ public record SearchHistory(SearchSpace space, double fidelityMin, double fideli
     }
 
     /** Full fidelity: fine-tuned for fidelityMax, or the dense model (which needs no fine-tuning). */
-    public static boolean fullFidelity(double fidelity, Map<String, Object> config, double fidelityMax) {
-        return fidelity >= fidelityMax - 1e-9 || config == null || config.isEmpty();
+    public static boolean fullFidelity(double fidelity, CompressionConfig config, double fidelityMax) {
+        return fidelity >= fidelityMax - 1e-9 || Configs.isDense(config);
     }
 }

@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * The choices a strategy may make: per prunable layer the schemes that fit it, the rate grid,
- * pattern-library sizes, and the quantization options (0 = float32) applied model-wide.
+ * pattern-library sizes, block shapes (as the profile's scheme registry advertises them), and the quantization options (0 = float32) applied model-wide.
  */
 public record SearchSpace(List<LayerChoice> layers, List<Double> rates, List<Integer> patternCounts,
-        List<Double> connectivity, List<Integer> quantizeBits) {
+        List<Double> connectivity, List<List<Integer>> blockShapes, List<Integer> quantizeBits) {
 
     /**
      * A layer's schemes; {@code caps} (scheme -> rate) removes that scheme's options at or above the

@@ -43,6 +43,7 @@ public final class SearchSpaces {
      */
     public static SearchSpace fromProfile(Map<String, Object> profile, Narrowing narrowing, double destructiveDrop) {
         List<SearchSpace.LayerChoice> layers = new ArrayList<>();
+        List<List<Integer>> blockShapes = blockShapes(profile);
         Object raw = profile == null ? null : profile.get("layers");
         if (raw instanceof List<?> list) {
             for (Object o : list) {
@@ -50,6 +51,8 @@ public final class SearchSpaces {
                 if (narrowing != null && narrowing.layers() != null && !narrowing.layers().isEmpty()
                         && !narrowing.layers().contains(name)) continue;
                 List<String> schemes = new ArrayList<>(schemesFor(layer));
+                // block options need a block shape, and only the worker's registry says which (none advertised: not searched)
+                if (blockShapes.isEmpty()) schemes.remove("block");
                 if (narrowing != null && narrowing.schemes() != null && !narrowing.schemes().isEmpty()) {
                     schemes.retainAll(narrowing.schemes());
                 }
@@ -70,22 +73,38 @@ public final class SearchSpaces {
                 .map(Number::intValue).toList();
         List<Double> connectivity = searchValues(profile, "pattern", "connectivity", CONNECTIVITY).stream()
                 .map(Number::doubleValue).filter(c -> c == 0.0 || rates.contains(c)).toList();
-        return new SearchSpace(layers, rates, patternCounts, connectivity.isEmpty() ? List.of(0.0) : connectivity, bits);
+        return new SearchSpace(layers, rates, patternCounts, connectivity.isEmpty() ? List.of(0.0) : connectivity, blockShapes, bits);
+    }
+
+    /** The block shapes ([rows, cols]) the profile's registry advertises for the block scheme; empty when it advertises none. */
+    static List<List<Integer>> blockShapes(Map<String, Object> profile) {
+        List<List<Integer>> out = new ArrayList<>();
+        for (Object shape : searchValues(profile, "block", "block")) {
+            if (shape instanceof List<?> dims && dims.size() == 2 && dims.stream().allMatch(d -> d instanceof Number n && n.intValue() > 0)) {
+                out.add(dims.stream().map(d -> ((Number) d).intValue()).toList());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** A scheme parameter's search values as the profile's registry ({@code schemes}) advertises them. */
     static List<? extends Number> searchValues(Map<String, Object> profile, String scheme, String parameter,
                                                List<? extends Number> fallback) {
+        List<?> list = searchValues(profile, scheme, parameter);
+        return !list.isEmpty() && list.stream().allMatch(Number.class::isInstance) ? list.stream().map(Number.class::cast).toList() : fallback;
+    }
+
+    /** A scheme parameter's advertised search values, whatever their shape; empty when the profile has none. */
+    private static List<?> searchValues(Map<String, Object> profile, String scheme, String parameter) {
         if (profile != null && profile.get("schemes") instanceof List<?> schemes) {
             for (Object o : schemes) {
                 if (o instanceof Map<?, ?> s && scheme.equals(s.get("name")) && s.get("searchValues") instanceof Map<?, ?> values
-                        && values.get(parameter) instanceof List<?> list && !list.isEmpty()
-                        && list.stream().allMatch(Number.class::isInstance)) {
-                    return list.stream().map(Number.class::cast).toList();
+                        && values.get(parameter) instanceof List<?> list) {
+                    return list;
                 }
             }
         }
-        return fallback;
+        return List.of();
     }
 
     /** scheme -> the lowest probed rate that is destructive on this layer (see {@link #fromProfile}). */

@@ -86,7 +86,7 @@ public class SuccessiveHalving implements SearchStrategy {
         List<TrialResult> low = history.results().stream()
                 .filter(r -> r.usable() && !SearchHistory.fullFidelity(r.fidelity(), r.config(), history.fidelityMax()))
                 .sorted(Comparator.comparingInt(TrialResult::seq)).toList();
-        double baselineSize = history.results().stream().filter(r -> r.config() == null || r.config().isEmpty())
+        double baselineSize = history.results().stream().filter(r -> Configs.isDense(r.config()))
                 .map(TrialResult::sizeBytes).filter(java.util.Objects::nonNull).mapToDouble(Long::doubleValue).findFirst().orElse(1);
         List<double[]> points = low.stream().map(r -> Objectives.point(r, history.goal(), baselineSize)).toList();
         double[] violations = low.stream().mapToDouble(r -> Objectives.violation(r, history.goal())).toArray();

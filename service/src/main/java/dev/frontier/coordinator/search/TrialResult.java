@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.util.Map;
 import java.util.UUID;
 
@@ -8,10 +10,10 @@ import java.util.UUID;
  * configuration that cannot be built is information. {@code perLayerMs} holds, per device, the
  * per-layer medians the agent reported (empty when it did not).
  */
-public record TrialResult(int seq, Map<String, Object> config, double fidelity, boolean failed, Double accuracy,
+public record TrialResult(int seq, CompressionConfig config, double fidelity, boolean failed, Double accuracy,
         Long sizeBytes, Map<UUID, Double> latencyMs, Map<UUID, Map<String, Double>> perLayerMs) {
 
-    public TrialResult(int seq, Map<String, Object> config, double fidelity, boolean failed, Double accuracy,
+    public TrialResult(int seq, CompressionConfig config, double fidelity, boolean failed, Double accuracy,
             Long sizeBytes, Map<UUID, Double> latencyMs) {
         this(seq, config, fidelity, failed, accuracy, sizeBytes, latencyMs, Map.of());
     }

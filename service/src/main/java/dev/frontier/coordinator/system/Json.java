@@ -2,16 +2,30 @@ package dev.frontier.coordinator.system;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON documents (configs, metrics, profiles) are stored as text columns: the coordinator only
- * passes most of them through, and text keeps the schema independent of a Hibernate JSON mapper.
+ * JSON documents (configs, metrics, profiles) are stored as text columns: text keeps the schema
+ * independent of a Hibernate JSON mapper. The typed documents (the contract's CompressionConfig,
+ * BuildMetrics, LatencyMetrics) become text and back here only, at the persistence edge.
  */
 public final class Json {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    // absent stays absent (the contract's properties are not nullable); stored rows written by an older
+    // coordinator may carry fields the contract dropped since, so reading them is lenient
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL))
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    // what a worker reports must be exactly the contract's shape (additionalProperties: false)
+    private static final JsonMapper STRICT = MAPPER.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT).build();
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -35,6 +49,34 @@ public final class Json {
     public static <T> T read(String json, TypeReference<T> type) {
         if (json == null || json.isBlank()) return null;
         return MAPPER.readValue(json, type);
+    }
+
+    /** A document as a plain map (e.g. a model profile, which the coordinator keeps as a document). */
+    public static Map<String, Object> toMap(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : MAPPER.convertValue(node, MAP);
+    }
+
+    /**
+     * An incoming document read as the contract type, refusing fields the contract does not have;
+     * {@code field} names it in the 422 (e.g. {@code result}), with the path of what is wrong inside.
+     */
+    public static <T> T readStrict(JsonNode node, Class<T> type, String field) {
+        try {
+            return STRICT.treeToValue(node, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.unprocessable(path(field, e), "unknown property '" + e.getPropertyName() + "' (not in openapi.yaml "
+                    + type.getSimpleName() + ")");
+        } catch (JacksonException e) {
+            throw ApiException.unprocessable(path(field, e), "does not match openapi.yaml " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+
+    private static String path(String field, JacksonException e) {
+        String inner = e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : String.valueOf(r.getIndex()))
+                .collect(Collectors.joining("."));
+        return inner.isEmpty() ? field : field + "." + inner;
     }
 
     /** A number inside a free-form document, or null when absent or not numeric. */

@@ -1,5 +1,11 @@
 package dev.frontier.coordinator.trial;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
+import dev.frontier.coordinator.api.model.LatencyMetrics;
+
+import dev.frontier.coordinator.api.model.BuildMetrics;
+
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -43,13 +49,13 @@ public class TrialService {
      * the fine-tuned parent it continues from (null: starts from the job's model); {@code polish}: made
      * by the polish stage after the search.
      */
-    public record NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom, Inherit inherit,
+    public record NewTrial(int seq, CompressionConfig config, double fidelity, Integer promotedFrom, Inherit inherit,
             boolean polish) {
-        public NewTrial(int seq, Map<String, Object> config, double fidelity, Integer promotedFrom) {
+        public NewTrial(int seq, CompressionConfig config, double fidelity, Integer promotedFrom) {
             this(seq, config, fidelity, promotedFrom, null, false);
         }
 
-        public NewTrial(int seq, Map<String, Object> config, double fidelity) {
+        public NewTrial(int seq, CompressionConfig config, double fidelity) {
             this(seq, config, fidelity, null);
         }
     }
@@ -91,12 +97,10 @@ public class TrialService {
 
     /** Stores the build result (trial -> BUILT); false when the trial was finished meanwhile and keeps nothing. */
     @Transactional
-    public boolean built(UUID trialId, Map<String, Object> metrics, String artifactSha256) {
-        Double size = Json.number(metrics, "sizeBytes");
-        Object checkpoint = metrics.get("checkpointSha256");
-        return moves.built(trialId, Json.write(metrics), Json.number(metrics, "accuracy"),
-                Json.number(metrics, "validationAccuracy"), size == null ? null : size.longValue(), artifactSha256,
-                checkpoint instanceof String c && c.matches("[0-9a-f]{64}") ? c : null);
+    public boolean built(UUID trialId, BuildMetrics metrics, String artifactSha256) {
+        String checkpoint = metrics.getCheckpointSha256();
+        return moves.built(trialId, Json.write(metrics), metrics.getAccuracy(), metrics.getValidationAccuracy(), metrics.getSizeBytes(),
+                artifactSha256, checkpoint != null && checkpoint.matches("[0-9a-f]{64}") ? checkpoint : null);
     }
 
     /** Moves the trial to a final state unless it already is in one (then false). */
@@ -110,9 +114,9 @@ public class TrialService {
      * Trials from before runtimes existed wait for one per target device ({@code devices}).
      */
     @Transactional
-    public boolean measured(UUID trialId, UUID deviceId, String runtime, boolean emulated, Map<String, Object> metrics,
+    public boolean measured(UUID trialId, UUID deviceId, String runtime, boolean emulated, LatencyMetrics metrics,
             int devices) {
-        long n = measurementRows.store(trialId, deviceId, runtime, emulated, Json.number(metrics, "medianMs"), Json.write(metrics));
+        long n = measurementRows.store(trialId, deviceId, runtime, emulated, metrics.getMedianMs(), Json.write(metrics));
         Integer expected = moves.expectedMeasures(trialId);
         return n >= (expected == null ? devices : expected);
     }
@@ -174,22 +178,24 @@ public class TrialService {
             if (!layers.isEmpty()) perLayer.computeIfAbsent(m.getTrialId(), k -> new HashMap<>()).put(m.getDeviceId(), layers);
         }
         return trials.findByJobIdOrderBySeqAsc(jobId).stream()
-                .map(t -> new TrialView(t.getId(), t.getSeq(), Json.readMap(t.getConfig()), t.getFidelity(), t.getState(),
+                .map(t -> new TrialView(t.getId(), t.getSeq(), config(t), t.getFidelity(), t.getState(),
                         t.getAccuracy(), t.getSizeBytes(), all.getOrDefault(t.getId(), Map.of()).getOrDefault(runtime, Map.of()),
                         t.getPromotedFrom(), t.getFinishedAt(), perLayer.getOrDefault(t.getId(), Map.of()), t.getValidationAccuracy(),
                         t.getCheckpointSha256(), t.getInheritedFrom(), t.isPolish(), all.getOrDefault(t.getId(), Map.of())))
                 .toList();
     }
 
-    /** Per-layer medians (docs/contracts.md latency metrics), ignoring anything that is not a number. */
+    /** Per-layer medians of stored latency metrics (empty when the runtime reported none). */
     private static Map<String, Double> perLayerMs(String metrics) {
         if (metrics == null || !metrics.contains("perLayerMs")) return Map.of();
-        if (!(Json.readMap(metrics).get("perLayerMs") instanceof Map<?, ?> layers)) return Map.of();
-        Map<String, Double> out = new HashMap<>();
-        layers.forEach((k, v) -> {
-            if (v instanceof Number n) out.put(String.valueOf(k), n.doubleValue());
-        });
-        return out;
+        LatencyMetrics m = Json.read(metrics, LatencyMetrics.class);
+        return m.getPerLayerMs() == null ? Map.of() : m.getPerLayerMs();
+    }
+
+    /** A stored configuration ({} when none: the dense baseline). */
+    private static CompressionConfig config(TrialEntity t) {
+        CompressionConfig c = Json.read(t.getConfig(), CompressionConfig.class);
+        return c == null ? new CompressionConfig() : c;
     }
 
     @Transactional(readOnly = true)
@@ -216,8 +222,8 @@ public class TrialService {
     }
 
     @Transactional(readOnly = true)
-    public Map<String, Object> config(UUID trialId) {
-        return Json.readMap(find(trialId).getConfig());
+    public CompressionConfig config(UUID trialId) {
+        return config(find(trialId));
     }
 
     static Sort sort(String text) {
@@ -234,9 +240,9 @@ public class TrialService {
     }
 
     private static Trial toDto(TrialEntity t, List<MeasurementEntity> ms) {
-        Map<String, Object> metrics = Json.readMap(t.getBuildMetrics());
+        BuildMetrics metrics = Json.read(t.getBuildMetrics(), BuildMetrics.class);
         return new Trial(t.getId(), t.getJobId(), t.getSeq(), dev.frontier.coordinator.api.model.TrialState.valueOf(t.getState().name()))
-                .config(Json.readMap(t.getConfig()))
+                .config(config(t))
                 .fidelity(t.getFidelity())
                 .promotedFrom(t.getPromotedFrom())
                 .inheritedFrom(t.getInheritedFrom())
@@ -249,7 +255,7 @@ public class TrialService {
                 .artifactSha256(t.getArtifactSha256())
                 .measurements(ms.stream().map(m -> new Measurement().deviceId(m.getDeviceId()).runtime(m.getRuntime())
                         .emulated(m.isEmulated()).medianMs(m.getMedianMs())
-                        .metrics(Json.readMap(m.getMetrics())).measuredAt(Times.utc(m.getMeasuredAt()))).toList())
+                        .metrics(Json.read(m.getMetrics(), LatencyMetrics.class)).measuredAt(Times.utc(m.getMeasuredAt()))).toList())
                 .error(t.getError())
                 .errorKind(t.getErrorKind())
                 .createdAt(Times.utc(t.getCreatedAt()))

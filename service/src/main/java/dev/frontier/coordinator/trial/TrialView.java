@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.trial;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -14,12 +16,12 @@ import java.util.UUID;
  * was made for (the job's steering runtime); {@code runtimeLatencyMs} holds every runtime's (never
  * emulated timings), and {@link #onRuntime} re-views the trial on another one.
  */
-public record TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
+public record TrialView(UUID id, int seq, CompressionConfig config, double fidelity, TrialState state,
         Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs, Integer promotedFrom, Instant finishedAt,
         Map<UUID, Map<String, Double>> perLayerMs, Double validationAccuracy, String checkpointSha256,
         Integer inheritedFrom, boolean polish, Map<String, Map<UUID, Double>> runtimeLatencyMs) {
 
-    public TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
+    public TrialView(UUID id, int seq, CompressionConfig config, double fidelity, TrialState state,
             Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs, Integer promotedFrom, Instant finishedAt,
             Map<UUID, Map<String, Double>> perLayerMs, Double validationAccuracy, String checkpointSha256,
             Integer inheritedFrom, boolean polish) {
@@ -34,14 +36,14 @@ public record TrialView(UUID id, int seq, Map<String, Object> config, double fid
                 checkpointSha256, inheritedFrom, polish, runtimeLatencyMs);
     }
 
-    public TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
+    public TrialView(UUID id, int seq, CompressionConfig config, double fidelity, TrialState state,
             Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs, Integer promotedFrom, Instant finishedAt,
             Map<UUID, Map<String, Double>> perLayerMs) {
         this(id, seq, config, fidelity, state, accuracy, sizeBytes, latencyMs, promotedFrom, finishedAt, perLayerMs,
                 null, null, null, false);
     }
 
-    public TrialView(UUID id, int seq, Map<String, Object> config, double fidelity, TrialState state,
+    public TrialView(UUID id, int seq, CompressionConfig config, double fidelity, TrialState state,
             Double accuracy, Long sizeBytes, Map<UUID, Double> latencyMs) {
         this(id, seq, config, fidelity, state, accuracy, sizeBytes, latencyMs, null, null, Map.of());
     }

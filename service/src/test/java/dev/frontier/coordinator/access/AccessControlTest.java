@@ -198,7 +198,7 @@ class AccessControlTest extends IntegrationTest {
         UUID model = model("access-model-" + UUID.randomUUID());
         jdbc.update("UPDATE model SET profile = '{\"layers\":[]}' WHERE id = ?", model);
         UUID job = jobs.create(new JobRequest(model, List.of(device("access-dev-" + UUID.randomUUID())), 10.0, 1.0)).getId();
-        List<UUID> ids = trials.create(job, List.of(new TrialService.NewTrial(1, Map.of("i", 0), 1.0)));
+        List<UUID> ids = trials.create(job, List.of(new TrialService.NewTrial(1, dev.frontier.coordinator.support.TestConfigs.distinct(0), 1.0)));
         tasks.enqueueBuilds(job, ids);
     }
 }

@@ -101,10 +101,11 @@ final class SimulatedWorker implements Runnable {
         // a value that differs per lease, so the stored row can be matched to the report that wrote it
         double value = 1 + (leaseId.getLeastSignificantBits() >>> 1) % 80_000 / 1000.0;
         Map<String, Object> body = switch (kind) {
-            case "PROFILE" -> Map.of("workerId", workerId, "result", PROFILE);
+            case "PROFILE" -> Map.of("workerId", workerId, "result", dev.frontier.coordinator.support.TestProfiles.withRegistry(PROFILE));
             case "BUILD" -> Map.of("workerId", workerId, "artifactSha256", artifactSha,
-                    "result", Map.of("accuracy", value, "sizeBytes", 100_000, "synthetic", true, "nonce", nonce));
-            default -> Map.of("workerId", workerId, "result", Map.of("medianMs", value, "synthetic", true, "nonce", nonce));
+                    // the nonce rides in a free-text field of the contract (openapi.yaml has no room for extras)
+                    "result", Map.of("accuracy", value, "sizeBytes", 100_000, "activationCalibration", "synthetic " + nonce));
+            default -> Map.of("workerId", workerId, "result", Map.of("medianMs", value, "device", "synthetic " + nonce));
         };
         long t0 = System.nanoTime();
         LoopbackHttp.Response r = http.postJson("/api/v1/leases/" + leaseId + "/complete", JSON.writeValueAsString(body));

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.frontier;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +21,7 @@ class FrontierServiceTest {
     private final FrontierService service = new FrontierService();
 
     private static TrialView t(int seq, double acc, double latency, long size) {
-        return new TrialView(UUID.randomUUID(), seq, Map.of(), 1, TrialState.DONE, acc, size, Map.of(DEV, latency));
+        return new TrialView(UUID.randomUUID(), seq, new CompressionConfig(), 1, TrialState.DONE, acc, size, Map.of(DEV, latency));
     }
 
     private static FrontierService.Target target(double latencyTarget, double drop) {
@@ -29,7 +31,7 @@ class FrontierServiceTest {
     @Test
     void frontierHasOnlyNonDominatedMeasuredTrials() {
         List<TrialView> trials = List.of(t(0, 90, 10, 1000), t(1, 89, 5, 500), t(2, 85, 6, 600), t(3, 80, 2, 200),
-                new TrialView(UUID.randomUUID(), 4, Map.of(), 1, TrialState.DONE, 99.0, 1L, Map.of(OTHER, 0.1)));
+                new TrialView(UUID.randomUUID(), 4, new CompressionConfig(), 1, TrialState.DONE, 99.0, 1L, Map.of(OTHER, 0.1)));
         DeviceFrontier df = service.device(target(6, 2), DEV, trials);
         assertThat(df.getPoints()).extracting(FrontierPoint::getSeq).containsExactly(3, 1, 0);
         assertThat(df.getMeasured()).isEqualTo(4);
@@ -78,7 +80,7 @@ class FrontierServiceTest {
 
     /** validation {@code val}, test {@code test}: selection must read only the first. */
     private static TrialView vt(int seq, double val, double test, double latency) {
-        return new TrialView(UUID.randomUUID(), seq, seq == 0 ? Map.of() : Map.of("x", seq), 1, TrialState.DONE, test, 1000L,
+        return new TrialView(UUID.randomUUID(), seq, seq == 0 ? new CompressionConfig() : dev.frontier.coordinator.support.TestConfigs.distinct(seq), 1, TrialState.DONE, test, 1000L,
                 Map.of(DEV, latency), null, null, Map.of(), val, null, null, false);
     }
 

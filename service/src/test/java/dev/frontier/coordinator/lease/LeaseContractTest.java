@@ -54,7 +54,7 @@ class LeaseContractTest extends IntegrationTest {
 
     private List<UUID> seedBuilds(int n) {
         List<TrialService.NewTrial> batch = IntStream.range(0, n)
-                .mapToObj(i -> new TrialService.NewTrial(NEXT_SEQ.getAndIncrement(), Map.of("i", i), 1.0)).toList();
+                .mapToObj(i -> new TrialService.NewTrial(NEXT_SEQ.getAndIncrement(), dev.frontier.coordinator.support.TestConfigs.distinct(i), 1.0)).toList();
         List<UUID> ids = trials.create(jobId, batch);
         tasks.enqueueBuilds(jobId, ids);
         return ids;

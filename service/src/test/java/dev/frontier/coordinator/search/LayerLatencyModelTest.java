@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import dev.frontier.coordinator.goal.Goal;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +36,7 @@ class LayerLatencyModelTest {
         Map<String, Double> fast = Map.of("fc1", 4 * kept1, "fc2", 2 * kept1 * kept2, "relu", 1.0);
         Map<String, Double> slow = Map.of("fc1", 8 * kept1, "fc2", 4 * kept1 * kept2, "relu", 2.0);
         double sum = fast.values().stream().mapToDouble(Double::doubleValue).sum();
-        return new TrialResult(seq, seq == 0 ? Map.of() : enc.config(g), 1, false, 90.0, 1000L,
+        return new TrialResult(seq, seq == 0 ? new CompressionConfig() : enc.config(g), 1, false, 90.0, 1000L,
                 Map.of(FAST, 1.1 * sum, SLOW, 2.2 * sum), Map.of(FAST, fast, SLOW, slow));
     }
 

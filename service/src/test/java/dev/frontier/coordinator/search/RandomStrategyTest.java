@@ -1,5 +1,8 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+import dev.frontier.coordinator.support.TestConfigs;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RandomStrategyTest {
-    private static final Map<String, Object> PROFILE = Map.of("layers", List.of(
+    private static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("layers", List.of(
             Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(1, 1), "prunable", List.of("connectivity", "filter", "unstructured", "block")),
             Map.of("name", "fc1", "op", "linear", "prunable", List.of("block", "filter", "unstructured")),
             Map.of("name", "relu", "op", "relu"),
-            Map.of("name", "fc2", "op", "linear", "prunable", List.of("unstructured"))));
+            Map.of("name", "fc2", "op", "linear", "prunable", List.of("unstructured")))));
 
     private static SearchHistory history(SearchSpace space) {
         return SearchHistory.empty(space, 0.25, 2.0);
@@ -50,22 +53,19 @@ class RandomStrategyTest {
         List<Proposal> b = Strategies.create("random", 42, 1).propose(history(space), 20);
         List<Proposal> c = Strategies.create("random", 43, 1).propose(history(space), 20);
         assertThat(a).isEqualTo(b).isNotEqualTo(c).hasSize(20);
-        Set<Map<String, Object>> distinct = new HashSet<>();
+        Set<CompressionConfig> distinct = new HashSet<>();
         for (Proposal p : a) {
             assertThat(distinct.add(p.config())).as("no duplicate proposals").isTrue();
             assertThat(p.fidelity()).isEqualTo(2.0);
-            @SuppressWarnings("unchecked")
-            Map<String, Map<String, Map<String, Object>>> layers =
-                    (Map<String, Map<String, Map<String, Object>>>) p.config().getOrDefault("layers", Map.of());
-            layers.forEach((name, settings) -> {
-                Map<String, Object> prune = settings.get("prune");
-                String scheme = (String) prune.get("scheme");
+            TestConfigs.layers(p.config()).forEach((name, settings) -> {
+                var prune = settings.getPrune();
+                String scheme = prune.getScheme().getValue();
                 if (scheme.equals("pattern")) {
                     assertThat(name).isEqualTo("conv1");
-                    assertThat((Integer) prune.get("patterns")).isBetween(4, 8);
-                    if (prune.containsKey("connectivity")) assertThat((Double) prune.get("connectivity")).isGreaterThan(0).isLessThan(1);
+                    assertThat(prune.getPatterns()).isBetween(4, 8);
+                    if (prune.getConnectivity() != null) assertThat(prune.getConnectivity()).isGreaterThan(0).isLessThan(1);
                 } else {
-                    assertThat((Double) prune.get("rate")).isGreaterThan(0).isLessThan(1);
+                    assertThat(prune.getRate()).isGreaterThan(0).isLessThan(1);
                 }
             });
         }

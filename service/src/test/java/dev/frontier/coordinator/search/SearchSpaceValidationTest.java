@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SearchSpaceValidationTest {
-    private static final Map<String, Object> NO_3X3 = Map.of("layers", List.of(
+    private static final Map<String, Object> NO_3X3 = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("layers", List.of(
             Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(1, 1), "prunable", List.of("connectivity", "block", "filter", "unstructured"),
                     "unfit", Map.of("pattern", "conv1 is a 1x1 convolution; pattern pruning needs a 3x3 convolution")),
             Map.of("name", "relu", "op", "relu"),
-            Map.of("name", "fc", "op", "linear", "prunable", List.of("block", "unstructured"))));
+            Map.of("name", "fc", "op", "linear", "prunable", List.of("block", "unstructured")))));
 
     private static SearchSpaces.Narrowing n(List<String> schemes, List<Double> rates, List<Integer> bits, List<String> layers) {
         return new SearchSpaces.Narrowing(schemes, rates, bits, layers);

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +24,13 @@ class SuccessiveHalvingTest {
         return new TrialResult(seq, config(seq), 0.25, false, accuracy, 1000L, Map.of(DEV, latency));
     }
 
-    private static Map<String, Object> config(int seq) {
+    private static CompressionConfig config(int seq) {
         return new Encoding(SPACE).config(new Encoding(SPACE).fromIndex(seq * 7919L));
     }
 
     private static SearchHistory history(List<TrialResult> results, List<SearchHistory.Proposed> extra, int maxTrials) {
         List<SearchHistory.Proposed> proposed = new ArrayList<>();
-        proposed.add(new SearchHistory.Proposed(0, Map.of(), 0, null));
+        proposed.add(new SearchHistory.Proposed(0, new CompressionConfig(), 0, null));
         for (TrialResult r : results) if (r.seq() > 0) proposed.add(new SearchHistory.Proposed(r.seq(), r.config(), r.fidelity(), null));
         proposed.addAll(extra);
         return new SearchHistory(SPACE, 0.25, 1, proposed.size(), maxTrials, new Goal(10, 2, 90.0), results, proposed);
@@ -37,7 +39,7 @@ class SuccessiveHalvingTest {
     @Test
     void promotesTheTopThirdOfFinishedLowFidelityTrials() {
         List<TrialResult> results = new ArrayList<>();
-        results.add(new TrialResult(0, Map.of(), 0, false, 90.0, 1000L, Map.of(DEV, 20.0)));
+        results.add(new TrialResult(0, new CompressionConfig(), 0, false, 90.0, 1000L, Map.of(DEV, 20.0)));
         for (int i = 1; i <= 6; i++) results.add(low(i, 90 - i, 5 + i)); // a chain: 1 dominates 2 dominates ...
         List<Proposal> out = Strategies.forJob("random", 1, 7).propose(history(results, List.of(), 100), 4);
         List<Proposal> promotions = out.stream().filter(p -> p.promotedFrom() != null).toList();
@@ -78,7 +80,7 @@ class SuccessiveHalvingTest {
     @Test
     void singleFidelityPassesThrough() {
         SearchHistory h = new SearchHistory(SPACE, 1, 1, 1, 100, Goal.NONE, List.of(),
-                List.of(new SearchHistory.Proposed(0, Map.of(), 0, null)));
+                List.of(new SearchHistory.Proposed(0, new CompressionConfig(), 0, null)));
         assertThat(Strategies.forJob("nsga2", 3, 1).propose(h, 3)).hasSize(3)
                 .allSatisfy(p -> {
                     assertThat(p.fidelity()).isEqualTo(1.0);

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import dev.frontier.coordinator.goal.Goal;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +40,7 @@ class SurrogateStrategyTest {
     /** The baseline and every one-layer tightening: the one-factor-at-a-time cross, no combination. */
     private List<TrialResult> cross() {
         List<TrialResult> out = new ArrayList<>();
-        out.add(new TrialResult(0, Map.of(), 0, false, 90.0, 1000L, Map.of(DEV, 10.0)));
+        out.add(new TrialResult(0, new CompressionConfig(), 0, false, 90.0, 1000L, Map.of(DEV, 10.0)));
         for (int k = 1; k <= 4; k++) out.add(result(out.size(), k, 0));
         for (int k = 1; k <= 4; k++) out.add(result(out.size(), 0, k));
         return out;

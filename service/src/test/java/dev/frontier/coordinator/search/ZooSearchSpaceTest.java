@@ -56,11 +56,10 @@ class ZooSearchSpaceTest {
         SearchHistory history = SearchHistory.empty(space, 0.25, 2.0);
         for (int i = 0; i < 20; i++) {
             for (Proposal p : random.propose(history, 10)) {
-                Map<String, Object> layers = (Map<String, Object>) p.config().getOrDefault("layers", Map.of());
-                layers.forEach((name, spec) -> {
-                    Object prune = ((Map<String, Object>) spec).get("prune");
+                dev.frontier.coordinator.support.TestConfigs.layers(p.config()).forEach((name, spec) -> {
+                    var prune = spec.getPrune();
                     if (prune != null) {
-                        String scheme = String.valueOf(((Map<String, Object>) prune).get("scheme"));
+                        String scheme = prune.getScheme().getValue();
                         assertThat(Set.copyOf(expected.getOrDefault(name, List.of()))).as(arch + " " + name).contains(scheme);
                     }
                 });

@@ -44,13 +44,13 @@ public abstract class IntegrationTest {
         jdbc.update("UPDATE lease SET state = 'EXPIRED' WHERE state = 'ACTIVE'");
     }
 
-    protected static final Map<String, Object> PROFILE = Map.of(
+    protected static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of(
             "params", 100_000, "macs", 2_000_000, "inputShape", List.of(1, 28, 28), "baselineAccuracy", 90.0,
             "layers", List.of(
                     Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 288, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
                     Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 18_432, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
                     Map.of("name", "fc1", "op", "linear", "params", 80_000, "prunable", List.of("block", "filter", "unstructured")),
-                    Map.of("name", "relu1", "op", "relu", "params", 0)));
+                    Map.of("name", "relu1", "op", "relu", "params", 0))));
 
     protected UUID device(String name) {
         Api.Response r = api.post("/api/v1/devices", Map.of("name", name, "hardware", Map.of("cores", 2, "arch", "x86_64")));

@@ -172,7 +172,7 @@ public final class Agent {
             }
             ObjectNode body = CoordinatorClient.object();
             body.put("workerId", workerId);
-            body.set("result", r.result());
+            body.set("result", CoordinatorClient.JSON.valueToTree(r.result()));
             if (r.artifactSha256() != null) {
                 body.put("artifactSha256", r.artifactSha256());
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.frontier.worker.build.BuildFailure;
@@ -14,15 +15,15 @@ import dev.frontier.worker.build.Recovery;
 import dev.frontier.worker.compile.Artifact;
 import dev.frontier.worker.compile.Plan;
 import dev.frontier.worker.compile.nativ.NativeBundle;
-import dev.frontier.worker.compress.CompressionConfig;
+import dev.frontier.worker.contract.BuildMetrics;
+import dev.frontier.worker.contract.BuildTimings;
+import dev.frontier.worker.contract.CompressionConfig;
 import dev.frontier.worker.compress.InvalidConfigException;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.measure.Accuracy;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.ModelFile;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * BUILD: compress by the trial's configuration, fine-tune with the masks held for the trial's
@@ -49,7 +50,7 @@ public final class BuildTask {
         DataSplits data = datasets.splits(lease);
         Built b = build(model, data, lease.config(), lease.fidelity(), lease.taskId(), config.trainLimit(), lease.recovery(),
                 inheritedStart(lease), lease.inherit() == null ? 0 : lease.inherit().fidelity(), config.evalLimit(), progress);
-        Map<String, Object> timings = b.timings();
+        BuildTimings timings = b.timings();
 
         // the search selects on validation; test is evaluated for reporting only (never read by the search)
         progress.report(0.8, "evaluating the compiled artifact (validation and test splits)");
@@ -58,7 +59,7 @@ public final class BuildTask {
         int threads = Runtime.getRuntime().availableProcessors();
         Accuracy.Result val = Accuracy.evaluate(loaded, data.validation(), config.evalLimit(), threads);
         Accuracy.Result acc = Accuracy.evaluate(loaded, data.test(), config.evalLimit(), threads);
-        timings.put("evaluate", ms(t));
+        timings.setEvaluate(ms(t));
 
         progress.report(0.95, "uploading artifact");
         t = System.nanoTime();
@@ -67,39 +68,11 @@ public final class BuildTask {
         String nativeSha = uploadNativeBundle(loaded);
         // the fine-tuned graph itself (masks, quantization state): a promoted or polished trial continues from it
         String checkpointSha = upload(ModelFile.toBytes(b.graph()));
-        timings.put("upload", ms(t));
+        timings.setUpload(ms(t));
 
         Graph tuned = b.graph();
-        ObjectNode r = CoordinatorClient.object();
-        r.put("accuracy", acc.accuracy());
-        r.put("evaluatedImages", acc.total());
-        r.put("evaluatedSplit", "test");
-        r.put("validationAccuracy", val.accuracy());
-        r.put("validationImages", val.total());
-        if (b.accuracyBeforeFineTune() != null) {
-            r.put("accuracyBeforeFineTune", b.accuracyBeforeFineTune());
-        }
-        r.put("sizeBytes", b.artifact().length);
-        r.put("params", tuned.keptParamCount());
-        r.put("denseParams", tuned.paramCount());
-        r.put("macs", tuned.totalKeptMacs());
-        r.put("denseMacs", tuned.totalMacs());
-        r.put("sparsity", 1.0 - (double) tuned.keptParamCount() / Math.max(1, model.paramCount()));
-        r.put("fineTuneEpochs", lease.fidelity());
-        r.put("calibrationImages", b.calibrationImages());
-        if (b.calibration() != null) {
-            r.put("activationCalibration", b.calibration());
-        }
-        r.set("recovery", CoordinatorClient.JSON.valueToTree(b.recovery()));
-        r.set("timings", CoordinatorClient.JSON.valueToTree(timings));
-        r.set("compression", CoordinatorClient.JSON.valueToTree(b.compressed().report().toMap()));
-        r.put("artifactSha256", sha);
-        r.put("checkpointSha256", checkpointSha);
-        if (onnxSha != null) {
-            r.put("onnxSha256", onnxSha);
-        }
         // what each runtime times: the coordinator queues one MEASURE per (device, runtime) with one of these
-        ObjectNode variants = r.putObject("runtimeArtifacts");
+        Map<String, String> variants = new LinkedHashMap<>();
         variants.put("frontier-jvm", sha);
         if (nativeSha != null) {
             variants.put("frontier-native", nativeSha);
@@ -107,6 +80,19 @@ public final class BuildTask {
         if (onnxSha != null) {
             variants.put("onnxruntime", onnxSha);
         }
+        BuildMetrics r = new BuildMetrics()
+                .accuracy(acc.accuracy()).evaluatedImages(acc.total()).evaluatedSplit("test")
+                .validationAccuracy(val.accuracy()).validationImages(val.total())
+                .accuracyBeforeFineTune(b.accuracyBeforeFineTune())
+                .sizeBytes((long) b.artifact().length)
+                .params(tuned.keptParamCount()).denseParams(tuned.paramCount())
+                .macs(tuned.totalKeptMacs()).denseMacs(tuned.totalMacs())
+                .sparsity(1.0 - (double) tuned.keptParamCount() / Math.max(1, model.paramCount()))
+                .fineTuneEpochs(lease.fidelity())
+                .calibrationImages(b.calibrationImages()).activationCalibration(b.calibration())
+                .recovery(b.recovery()).timings(timings).compression(b.compressed().report().toContract())
+                .artifactSha256(sha).checkpointSha256(checkpointSha).onnxSha256(onnxSha)
+                .runtimeArtifacts(variants);
         progress.report(1, "built");
         return new TaskResult(r, sha);
     }
@@ -134,13 +120,12 @@ public final class BuildTask {
      * when there is one; the validation split (bounded by {@code evalLimit}) is evaluated before
      * fine-tuning when there is fine-tuning to do.
      */
-    public static Built build(Graph model, DataSplits data, JsonNode config, double fidelity, long seed, int trainLimit,
+    public static Built build(Graph model, DataSplits data, CompressionConfig config, double fidelity, long seed, int trainLimit,
                               Recovery recovery, Graph inheritedStart, double inheritedFidelity, int evalLimit,
                               Progress progress) throws TaskFailure {
-        CompressionConfig cfg;
+        dev.frontier.worker.compress.CompressionConfig cfg;
         try {
-            boolean empty = config == null || config.isMissingNode() || config.isNull() || config.isEmpty();
-            cfg = empty ? CompressionConfig.dense() : CompressionConfig.parse(config);
+            cfg = dev.frontier.worker.compress.CompressionConfig.from(config);
         } catch (InvalidConfigException e) {
             throw new TaskFailure("INVALID_CONFIG", e.getMessage(), false);
         }
@@ -168,7 +153,7 @@ public final class BuildTask {
     }
 
     /** A plain build (no recovery, no parent, no evaluation before fine-tuning), for tests. */
-    static Built build(Graph model, DataSplits data, JsonNode config, double fidelity, long seed, int trainLimit,
+    static Built build(Graph model, DataSplits data, CompressionConfig config, double fidelity, long seed, int trainLimit,
                        Progress progress) throws TaskFailure {
         return build(model, data, config, fidelity, seed, trainLimit, Recovery.NONE, null, 0, 0, progress);
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,7 +20,9 @@ import tools.jackson.databind.node.ObjectNode;
  * up on a flaky link loses the result it just spent minutes computing; 4xx answers are not retried.
  */
 public final class CoordinatorClient {
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    // absent stays absent: the contract's properties are not nullable, so a generated model's nulls are not sent
+    static final JsonMapper JSON = JsonMapper.builder()
+            .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL)).build();
     private final URI base;
     // swapped once: an agent registers with an enrollment token and goes on with its own worker token
     private volatile String token;

@@ -1,21 +1,23 @@
 package dev.frontier.worker.agent;
 
 import dev.frontier.worker.build.Recovery;
+import dev.frontier.worker.contract.CompressionConfig;
 
 import tools.jackson.databind.JsonNode;
 
 /**
- * A granted lease (openapi Lease), as the worker needs it. {@code validation} is null when the job
+ * A granted lease (openapi Lease), as the worker needs it; {@code config} is the contract's type (null for
+ * PROFILE and MEASURE). {@code validation} is null when the job
  * uses the dataset's own validation split; {@code inherit} is null when the build starts from the
  * job's model; {@code recovery} is never null (the defaults when the coordinator sent none).
  */
 public record Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,
-                    String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
+                    String modelSha256, String datasetName, String datasetKind, CompressionConfig config, double fidelity,
                     String deviceId, String artifactSha256, int attempt, Validation validation, Inherit inherit,
                     Recovery recovery, String datasetSha256, String runtime) {
 
     public Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,
-                 String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
+                 String modelSha256, String datasetName, String datasetKind, CompressionConfig config, double fidelity,
                  String deviceId, String artifactSha256, int attempt, Validation validation, Inherit inherit,
                  Recovery recovery, String datasetSha256) {
         this(id, kind, taskId, trialId, jobId, modelId, modelSha256, datasetName, datasetKind, config, fidelity, deviceId,
@@ -31,7 +33,7 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
     }
 
     public Lease(String id, String kind, long taskId, String trialId, String jobId, String modelId,
-                 String modelSha256, String datasetName, String datasetKind, JsonNode config, double fidelity,
+                 String modelSha256, String datasetName, String datasetKind, CompressionConfig config, double fidelity,
                  String deviceId, String artifactSha256, int attempt) {
         this(id, kind, taskId, trialId, jobId, modelId, modelSha256, datasetName, datasetKind, config, fidelity,
                 deviceId, artifactSha256, attempt, null, null, Recovery.DEFAULTS, null);
@@ -52,7 +54,8 @@ public record Lease(String id, String kind, long taskId, String trialId, String 
         return new Lease(n.path("id").asString(), n.path("kind").asString(), n.path("taskId").asLong(),
                 text(n, "trialId"), text(n, "jobId"), text(n, "modelId"), text(n, "modelSha256"),
                 text(n.path("dataset"), "name"), text(n.path("dataset"), "kind"),
-                n.path("config"), n.path("fidelity").asDouble(0), text(n, "deviceId"),
+                n.path("config").isObject() ? CoordinatorClient.JSON.treeToValue(n.path("config"), CompressionConfig.class) : null,
+                n.path("fidelity").asDouble(0), text(n, "deviceId"),
                 text(n, "artifactSha256"), n.path("attempt").asInt(1), validation, inherit, recovery,
                 text(n.path("dataset"), "sha256"), text(n, "runtime") == null ? "frontier-jvm" : text(n, "runtime"));
     }

@@ -14,7 +14,8 @@ import dev.frontier.worker.measure.LatencyProtocol;
 import dev.frontier.worker.runtime.ModelRuntime;
 import dev.frontier.worker.runtime.ModelRuntimes;
 import dev.frontier.worker.measure.LatencyResult;
-import tools.jackson.databind.node.ObjectNode;
+import dev.frontier.worker.contract.LatencyMetrics;
+import dev.frontier.worker.contract.RuntimeDetails;
 
 /**
  * MEASURE: the latency of a built artifact on this device with the lease's runtime. It holds the
@@ -53,11 +54,8 @@ final class MeasureTask {
             progress.report(0.2, "preparing the " + runtime.name() + " model and timing it on the device");
             Future<Timed> f = watchdog.submit(() -> time(runtime, artifact));
             Timed t = f.get(config.measureTimeoutSeconds(), TimeUnit.SECONDS);
-            ObjectNode result = CoordinatorClient.JSON.valueToTree(t.latency().toMap());
-            result.put("device", HardwareProbe.cpuModel());
-            result.put("runtime", runtime.name());
-            result.set("runtimeDetails", CoordinatorClient.JSON.valueToTree(t.details()));
-            if (Boolean.TRUE.equals(t.details().get("emulated"))) result.put("emulated", true);
+            LatencyMetrics result = t.latency().toMetrics().device(HardwareProbe.cpuModel()).runtime(runtime.name())
+                    .runtimeDetails(t.details()).emulated(Boolean.TRUE.equals(t.details().getEmulated()) ? Boolean.TRUE : null);
             progress.report(1, "measured");
             return new TaskResult(result, null);
         } catch (TimeoutException e) {
@@ -76,7 +74,7 @@ final class MeasureTask {
         }
     }
 
-    private record Timed(LatencyResult latency, java.util.Map<String, Object> details) {
+    private record Timed(LatencyResult latency, RuntimeDetails details) {
     }
 
     private Timed time(ModelRuntime runtime, Path artifact) {

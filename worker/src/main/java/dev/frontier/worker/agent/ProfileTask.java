@@ -8,7 +8,6 @@ import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.profile.ModelProfile;
 import dev.frontier.worker.profile.Sensitivity;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * PROFILE: what the coordinator needs to build a search space for a model: its layers and the
@@ -44,9 +43,8 @@ final class ProfileTask {
                 Agent.log("no sensitivity profile: " + e.getMessage());
             }
         }
-        ObjectNode result = CoordinatorClient.JSON.valueToTree(profile);
         progress.report(1, "profiled " + g.nodes().size() + " layers");
-        return new TaskResult(result, null);
+        return new TaskResult(profile, null);
     }
 
     @SuppressWarnings("unchecked")

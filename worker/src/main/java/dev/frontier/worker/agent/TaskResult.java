@@ -1,7 +1,8 @@
 package dev.frontier.worker.agent;
 
-import tools.jackson.databind.node.ObjectNode;
-
-/** What a finished task reports: its result document and, for builds, the uploaded artifact. */
-public record TaskResult(ObjectNode result, String artifactSha256) {
+/**
+ * What a finished task reports: its result document (the contract's BuildMetrics or LatencyMetrics, or
+ * the model profile) and, for builds, the uploaded artifact.
+ */
+public record TaskResult(Object result, String artifactSha256) {
 }

@@ -11,6 +11,8 @@ import dev.frontier.worker.compress.ActivationCalibrator;
 import dev.frontier.worker.compress.CompressionConfig;
 import dev.frontier.worker.compress.Compressor;
 import dev.frontier.worker.compress.InvalidConfigException;
+import dev.frontier.worker.contract.BuildRecovery;
+import dev.frontier.worker.contract.BuildTimings;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.data.Dataset;
 import dev.frontier.worker.model.Graph;
@@ -75,12 +77,12 @@ public final class BuildPipeline {
      */
     public record Built(Graph graph, byte[] artifact, Compressor.Result compressed, int calibrationImages,
                         String calibration, Double accuracyBeforeFineTune, Map<String, Object> gradual,
-                        Map<String, Object> recovery, Map<String, Object> timings) {
+                        BuildRecovery recovery, BuildTimings timings) {
     }
 
     public static Built run(Graph model, DataSplits data, Request req, BuildProgress progress) throws BuildFailure {
-        Map<String, Object> timings = new LinkedHashMap<>();
-        Map<String, Object> recovery = new LinkedHashMap<>();
+        BuildTimings timings = new BuildTimings();
+        BuildRecovery recovery = new BuildRecovery();
         Options o = req.options();
         boolean empty = req.config().isIdentity();
         Distillation teacher = new Distillation(model, o.distillTemperature(), o.distillWeight());
@@ -96,7 +98,7 @@ public final class BuildPipeline {
             source = Trainer.train(first, trainSet(data, req), ft.withEpochs(o.gradualEpochs()), listener(o, progress, o.gradualEpochs()),
                     distill ? teacher : null);
             stopIfAsked(progress);
-            timings.put("gradualFineTune", ms(t));
+            timings.setGradualFineTune(ms(t));
             gradual = new LinkedHashMap<>();
             gradual.put("epochs", o.gradualEpochs());
             gradual.put("keptParams", first.keptParamCount());
@@ -112,7 +114,7 @@ public final class BuildPipeline {
         } catch (InvalidConfigException e) {
             throw new BuildFailure("INVALID_CONFIG", e.getMessage(), false);
         }
-        timings.put("compress", ms(t));
+        timings.setCompress(ms(t));
 
         Graph start = compressed.graph();
         double epochs = req.fidelity();
@@ -120,12 +122,12 @@ public final class BuildPipeline {
         if (parent != null && sameStructure(parent, start)) {
             start = parent;
             epochs = Math.max(0, req.fidelity() - req.inheritedFidelity());
-            recovery.put("inheritedFidelity", req.inheritedFidelity());
+            recovery.setInheritedFidelity(req.inheritedFidelity());
         } else if (parent != null) {
             progress.report(0.03, "the inherited checkpoint does not match this configuration's graph; starting from the model");
         }
         boolean inherited = parent != null && start == parent;
-        recovery.put("inherited", inherited);
+        recovery.setInherited(inherited);
 
         boolean recalibrate = req.recovery().bnRecalibration() && !empty && !inherited
                 && BatchNormRecalibration.hasBatchNorm(start);
@@ -133,27 +135,27 @@ public final class BuildPipeline {
             progress.report(0.04, "recalibrating batch norm");
             t = System.nanoTime();
             start = BatchNormRecalibration.recalibrate(start, data.train(), BatchNormRecalibration.DEFAULT_IMAGES, req.seed());
-            timings.put("bnRecalibration", ms(t));
+            timings.setBnRecalibration(ms(t));
         }
-        recovery.put("bnRecalibration", recalibrate);
+        recovery.setBnRecalibration(recalibrate);
 
         Double before = null;
         if (req.beforeEval() != null && req.beforeEval().size() > 0) {
             t = System.nanoTime();
             before = Evaluator.accuracy(start, req.beforeEval());
-            timings.put("evaluateBeforeFineTune", ms(t));
+            timings.setEvaluateBeforeFineTune(ms(t));
         }
 
         t = System.nanoTime();
         Graph tuned = start;
         boolean distill = req.recovery().distillation() && epochs > 0 && !empty;
-        recovery.put("distillation", distill);
+        recovery.setDistillation(distill);
         if (epochs > 0) {
             tuned = Trainer.train(tuned, trainSet(data, req), ft.withEpochs(epochs), listener(o, progress, epochs), distill ? teacher : null);
             stopIfAsked(progress);
             tuned = Compressor.requantize(tuned);
         }
-        timings.put("fineTune", ms(t));
+        timings.setFineTune(ms(t));
         // a diverged fine-tune (or a broken model) leaves NaN weights: such a model evaluates at chance and
         // no runtime can run it honestly, so the build fails and says why instead of reporting it
         String broken = nonFinite(tuned);
@@ -178,7 +180,7 @@ public final class BuildPipeline {
             tuned = new ActivationCalibrator(o.percentile(), Runtime.getRuntime().availableProcessors())
                     .calibrate(tuned, data.train(), calibrationImages, o.calibrationSeed());
             calibration = tuned.metadata().get(ActivationCalibrator.INFO_KEY);
-            timings.put("calibrate", ms(t));
+            timings.setCalibrate(ms(t));
         }
 
         byte[] artifact = null;
@@ -186,7 +188,7 @@ public final class BuildPipeline {
             progress.report(0.75, "compiling");
             t = System.nanoTime();
             artifact = Artifact.toBytes(FrontierCompiler.compile(tuned, FrontierCompiler.Options.untuned()));
-            timings.put("compile", ms(t));
+            timings.setCompile(ms(t));
         }
         return new Built(tuned, artifact, compressed, calibrationImages, calibration, before, gradual, recovery, timings);
     }

@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * held fixed, re-quantizes, calibrates int8 activations, and writes the model and a JSON report.
  */
 public final class CompressCommand implements Command {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .changeDefaultPropertyInclusion(i -> i.withValueInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)).build();
     static final double DEFAULT_LR = 1e-3;
 
     @Override
@@ -198,7 +199,8 @@ public final class CompressCommand implements Command {
             };
             throw new UsageException(option + e.getMessage(), e);
         }
-        built.timings().forEach((k, v) -> timings.put(k, ((Number) v).doubleValue()));
+        JSON.convertValue(built.timings(), new tools.jackson.core.type.TypeReference<Map<String, Long>>() {
+        }).forEach((k, v) -> timings.put(k, v.doubleValue()));
         Compressor.Result result = built.compressed();
         log.printf(Locale.ROOT, "compressed %s: params %d -> %d, MACs %.2fM -> %.2fM, weight sparsity %.1f%%%n",
                 modelPath.getFileName(), result.report().params(), result.report().keptParams(),

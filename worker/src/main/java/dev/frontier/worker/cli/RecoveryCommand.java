@@ -21,7 +21,6 @@ import dev.frontier.worker.data.Datasets;
 import dev.frontier.worker.measure.Accuracy;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.ModelFile;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -81,7 +80,8 @@ public final class RecoveryCommand implements Command {
         long start = System.nanoTime();
         for (int c : which) {
             String name = names.get(c - 1);
-            JsonNode config = json.readTree(CONFIGS.get(name));
+            dev.frontier.worker.contract.CompressionConfig config = json.readValue(CONFIGS.get(name),
+                    dev.frontier.worker.contract.CompressionConfig.class);
             for (Variant v : VARIANTS) {
                 table.append("| ").append(name).append(" | ").append(v.name()).append(" |");
                 Graph parent = null;

@@ -5,11 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Layer;
 import dev.frontier.worker.model.Mask;
 import dev.frontier.worker.model.Node;
 import dev.frontier.worker.model.QuantizedTensor;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Per-layer and whole-model effect of a compression. Totals: {@code params}/{@code macs} of the
@@ -18,6 +21,8 @@ import dev.frontier.worker.model.QuantizedTensor;
  */
 public record CompressionReport(List<LayerReport> layers, long params, long keptParams, long macs, long keptMacs,
                                 double sparsity, List<String> notes) {
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL)).build();
 
     public CompressionReport {
         layers = List.copyOf(layers);
@@ -61,16 +66,16 @@ public record CompressionReport(List<LayerReport> layers, long params, long kept
                 .orElseThrow(() -> new IllegalArgumentException("no layer " + name + " in the report"));
     }
 
+    /** The report as build metrics carry it (the contract's {@code CompressionReport}). */
+    public dev.frontier.worker.contract.CompressionReport toContract() {
+        return new dev.frontier.worker.contract.CompressionReport().params(params).keptParams(keptParams).macs(macs)
+                .keptMacs(keptMacs).flops(2 * keptMacs).sparsity(sparsity)
+                .layers(layers.stream().map(LayerReport::toContract).toList()).notes(notes);
+    }
+
+    /** {@link #toContract()} as a plain map, for the CLI's JSON report. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("params", params);
-        m.put("keptParams", keptParams);
-        m.put("macs", macs);
-        m.put("keptMacs", keptMacs);
-        m.put("flops", 2 * keptMacs);
-        m.put("sparsity", sparsity);
-        m.put("layers", layers.stream().map(LayerReport::toMap).toList());
-        m.put("notes", notes);
-        return m;
+        return JSON.convertValue(toContract(), new TypeReference<LinkedHashMap<String, Object>>() {
+        });
     }
 }

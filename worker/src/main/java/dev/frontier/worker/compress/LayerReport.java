@@ -1,7 +1,6 @@
 package dev.frontier.worker.compress;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.frontier.worker.contract.LayerCompressionReport;
 
 /**
  * What compression did to one conv or linear layer. {@code params}/{@code macs} are the dense
@@ -12,24 +11,10 @@ public record LayerReport(String name, String op, String scheme, String pruning,
                           long params, long keptParams, long weights, long keptWeights, long macs, long keptMacs,
                           double sparsity, String note) {
 
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("op", op);
-        m.put("scheme", scheme);
-        m.put("pruning", pruning);
-        m.put("quantization", quantization);
-        m.put("params", params);
-        m.put("keptParams", keptParams);
-        m.put("weights", weights);
-        m.put("keptWeights", keptWeights);
-        m.put("macs", macs);
-        m.put("keptMacs", keptMacs);
-        m.put("flops", 2 * keptMacs);
-        m.put("sparsity", sparsity);
-        if (note != null) {
-            m.put("note", note);
-        }
-        return m;
+    /** This layer's row of the contract's {@code CompressionReport}. */
+    public LayerCompressionReport toContract() {
+        return new LayerCompressionReport().name(name).op(op).scheme(scheme).pruning(pruning).quantization(quantization)
+                .params(params).keptParams(keptParams).weights(weights).keptWeights(keptWeights).macs(macs).keptMacs(keptMacs)
+                .flops(2 * keptMacs).sparsity(sparsity).note(note);
     }
 }

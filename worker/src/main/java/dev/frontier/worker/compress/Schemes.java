@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.DoubleFunction;
 import java.util.function.Supplier;
 
-import tools.jackson.databind.JsonNode;
+import dev.frontier.worker.contract.PruneSettings;
+import dev.frontier.worker.contract.SchemeInfo;
 
 /**
  * The pruning schemes, one entry each: the wire name, the keys its configuration takes and how they
@@ -24,10 +26,10 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Schemes {
 
-    /** How a scheme's configuration object parses; {@code path} names it in error messages. */
+    /** How a scheme's settings become a {@link PruneSpec} (the keys were checked against {@link Scheme#keys}). */
     @FunctionalInterface
     interface Parser {
-        PruneSpec parse(JsonNode config, String path);
+        PruneSpec parse(PruneSettings settings);
     }
 
     /**
@@ -36,33 +38,36 @@ public final class Schemes {
      * {@code searchValues} are the extra parameter values a search may try, advertised in the profile.
      */
     public record Scheme(String name, Set<String> keys, Parser parser, Supplier<PruningScheme<?>> pruner,
-                         DoubleFunction<Map<String, Object>> atStrength, Map<String, List<?>> searchValues) {
+                         DoubleFunction<PruneSettings> atStrength, Map<String, List<?>> searchValues) {
     }
 
-    /** The block shape the search and the probes use: 4 output rows x 16 inputs, one vector's worth. */
+    /**
+     * The block shape the search and the probes use: 4 output rows x 16 inputs, one vector's worth.
+     * The coordinator learns it from the profile's advertised {@code searchValues}, never by its own copy.
+     */
     public static final List<Integer> SEARCH_BLOCK = List.of(4, 16);
 
     private static final List<Scheme> ALL = List.of(
             new Scheme("pattern", Set.of("scheme", "patterns", "connectivity", "library"),
-                    (p, path) -> new PruneSpec.Pattern(
-                            CompressionConfig.integer(p, "patterns", PruneSpec.Pattern.MAX_PATTERNS, path),
-                            CompressionConfig.number(p, "connectivity", 0.0, path),
-                            PruneSpec.LibraryScope.parse(CompressionConfig.string(p, "library", "model", path))),
+                    p -> new PruneSpec.Pattern(
+                            p.getPatterns() == null ? PruneSpec.Pattern.MAX_PATTERNS : p.getPatterns(),
+                            p.getConnectivity() == null ? 0.0 : p.getConnectivity(),
+                            p.getLibrary() == null ? PruneSpec.LibraryScope.MODEL : PruneSpec.LibraryScope.parse(p.getLibrary().getValue())),
                     () -> new PatternPruning(null),
-                    s -> config("pattern", "patterns", PruneSpec.Pattern.MAX_PATTERNS, "connectivity", s),
+                    s -> settings("pattern").patterns(PruneSpec.Pattern.MAX_PATTERNS).connectivity(s),
                     Map.of("patterns", List.of(4, 6, 8), "connectivity", List.of(0.0, 0.25, 0.5, 0.75))),
             new Scheme("connectivity", Set.of("scheme", "rate"),
-                    (p, path) -> new PruneSpec.Connectivity(CompressionConfig.number(p, "rate", null, path)),
-                    ConnectivityPruning::new, s -> config("connectivity", "rate", s), Map.of()),
+                    p -> new PruneSpec.Connectivity(CompressionConfig.rate(p)),
+                    ConnectivityPruning::new, s -> settings("connectivity").rate(s), Map.of()),
             new Scheme("block", Set.of("scheme", "rate", "block", "along"), CompressionConfig::block, BlockPruning::new,
-                    s -> config("block", "rate", s, "block", SEARCH_BLOCK), Map.of("block", List.of(SEARCH_BLOCK))),
+                    s -> settings("block").rate(s).block(SEARCH_BLOCK), Map.of("block", List.of(SEARCH_BLOCK))),
             new Scheme("filter", Set.of("scheme", "rate", "criterion"),
-                    (p, path) -> new PruneSpec.Filter(CompressionConfig.number(p, "rate", null, path),
-                            PruneSpec.FilterCriterion.parse(CompressionConfig.string(p, "criterion", "l2", path))),
-                    FilterPruning::new, s -> config("filter", "rate", s), Map.of()),
+                    p -> new PruneSpec.Filter(CompressionConfig.rate(p),
+                            p.getCriterion() == null ? PruneSpec.FilterCriterion.L2 : PruneSpec.FilterCriterion.parse(p.getCriterion().getValue())),
+                    FilterPruning::new, s -> settings("filter").rate(s), Map.of()),
             new Scheme("unstructured", Set.of("scheme", "rate"),
-                    (p, path) -> new PruneSpec.Unstructured(CompressionConfig.number(p, "rate", null, path)),
-                    UnstructuredPruning::new, s -> config("unstructured", "rate", s), Map.of()));
+                    p -> new PruneSpec.Unstructured(CompressionConfig.rate(p)),
+                    UnstructuredPruning::new, s -> settings("unstructured").rate(s), Map.of()));
 
     /** The keys of the "keep this layer dense" entry, which is a configuration value but not a scheme. */
     static final Set<String> NONE_KEYS = Set.of("scheme");
@@ -111,24 +116,19 @@ public final class Schemes {
     }
 
     /** What the profile advertises: each scheme's name, configuration keys and search values. */
-    public static List<Map<String, Object>> advertised() {
-        List<Map<String, Object>> out = new ArrayList<>();
+    public static List<SchemeInfo> advertised() {
+        List<SchemeInfo> out = new ArrayList<>();
         for (Scheme s : ALL) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", s.name());
-            m.put("parameters", s.keys().stream().filter(k -> !k.equals("scheme")).sorted().toList());
-            m.put("searchValues", new java.util.TreeMap<>(s.searchValues()));
-            out.add(m);
+            Map<String, List<Object>> values = new TreeMap<>();
+            s.searchValues().forEach((k, v) -> values.put(k, List.copyOf(v)));
+            out.add(new SchemeInfo().name(s.name()).parameters(s.keys().stream().filter(k -> !k.equals("scheme")).sorted().toList())
+                    .searchValues(values));
         }
         return out;
     }
 
-    private static Map<String, Object> config(String scheme, Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("scheme", scheme);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
+    /** A setting of the scheme with this wire name (the contract's enum lists the same names; SchemesTest checks it). */
+    private static PruneSettings settings(String scheme) {
+        return new PruneSettings().scheme(dev.frontier.worker.contract.Scheme.fromValue(scheme));
     }
 }

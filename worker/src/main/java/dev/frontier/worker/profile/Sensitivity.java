@@ -59,7 +59,7 @@ public final class Sensitivity {
             progress.accept((double) i / probes.size(), "sensitivity of " + p.layer + ": " + p.scheme + " " + p.rate);
             Graph pruned;
             try {
-                pruned = Compressor.compress(g, CompressionConfig.of(p.config())).graph();
+                pruned = Compressor.compress(g, p.config()).graph();
             } catch (IllegalArgumentException e) {
                 continue; // a probe the layer cannot take (e.g. too few channels): nothing to learn
             }
@@ -78,9 +78,8 @@ public final class Sensitivity {
 
     private record Probe(String layer, String scheme, double rate) {
         /** The registry's configuration at this strength (the search uses the same ones). */
-        Map<String, Object> config() {
-            Map<String, Object> prune = Schemes.byName(scheme).orElseThrow().atStrength().apply(rate);
-            return Map.of("layers", Map.of(layer, Map.of("prune", prune)));
+        CompressionConfig config() {
+            return CompressionConfig.pruning(layer, Schemes.byName(scheme).orElseThrow().atStrength().apply(rate));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.frontier.worker.runtime;
 
+import dev.frontier.worker.contract.RuntimeDetails;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,8 +28,8 @@ public interface ModelRuntime {
         LatencyResult time(LatencyProtocol.Options options);
 
         /** Facts to report beside the latency (e.g. the compiler used); may be empty. */
-        default Map<String, Object> details() {
-            return Map.of();
+        default RuntimeDetails details() {
+            return new RuntimeDetails();
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.frontier.worker.runtime;
 
+import dev.frontier.worker.contract.RuntimeDetails;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,12 +56,10 @@ final class NativeRuntime extends NamedRuntime {
             }
 
             @Override
-            public Map<String, Object> details() {
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("compiler", toolchain.describe());
-                d.put("kernels", toolchain.vectorKernels() ? "vector" : "scalar");
-                if (runner.emulated()) d.put("emulated", true);
-                return d;
+            public RuntimeDetails details() {
+                return new RuntimeDetails().compiler(toolchain.describe())
+                        .kernels(toolchain.vectorKernels() ? RuntimeDetails.KernelsEnum.VECTOR : RuntimeDetails.KernelsEnum.SCALAR)
+                        .emulated(runner.emulated() ? Boolean.TRUE : null);
             }
 
             @Override

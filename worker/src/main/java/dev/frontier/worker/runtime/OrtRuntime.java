@@ -1,5 +1,7 @@
 package dev.frontier.worker.runtime;
 
+import dev.frontier.worker.contract.RuntimeDetails;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,8 +44,8 @@ final class OrtRuntime extends NamedRuntime {
             }
 
             @Override
-            public Map<String, Object> details() {
-                return Map.of("onnxruntimeVersion", OrtModel.version());
+            public RuntimeDetails details() {
+                return new RuntimeDetails().onnxruntimeVersion(OrtModel.version());
             }
 
             @Override

@@ -1,5 +1,7 @@
 package dev.frontier.worker.agent;
 
+import dev.frontier.worker.contract.CompressionConfig;
+
 import dev.frontier.worker.build.BuildPipeline;
 import dev.frontier.worker.build.Recovery;
 
@@ -61,7 +63,7 @@ class BuildTaskTest {
 
         assertThat(b.calibrationImages()).isEqualTo(ActivationCalibrator.DEFAULT_IMAGES);
         assertThat(b.calibration()).isEqualTo("max-abs over 256 images");
-        assertThat(b.timings()).containsKey("calibrate");
+        assertThat(b.timings().getCalibrate()).isNotNull();
         // the slice and method the compress CLI uses by default (--calibrate 256 --seed 0 --percentile 100)
         Graph cli = ActivationCalibrator.maxAbs().calibrate(Compressor.compress(model, INT8).graph(),
                 ActivationCalibrator.slice(data.train(), 256, 0));
@@ -92,7 +94,9 @@ class BuildTaskTest {
         // a quarter epoch of 512 images: one fine-tuning step, then requantize, then calibrate
         BuildPipeline.Built b = BuildTask.build(model, data, json(INT8), 0.25, 7, 512, Progress.NONE);
 
-        assertThat(b.timings()).containsKeys("fineTune", "calibrate", "compile");
+        assertThat(b.timings().getFineTune()).isNotNull();
+        assertThat(b.timings().getCalibrate()).isNotNull();
+        assertThat(b.timings().getCompile()).isNotNull();
         assertThat(b.calibrationImages()).isEqualTo(256);
         // the scales are those of the fine-tuned weights: recalibrating the final graph gives the same
         Graph again = ActivationCalibrator.maxAbs().calibrate(b.graph(), data.train(), 256, 0);
@@ -146,8 +150,8 @@ class BuildTaskTest {
         return calibrated;
     }
 
-    private static JsonNode json(String s) {
-        return CoordinatorClient.JSON.readTree(s);
+    private static CompressionConfig json(String s) {
+        return CoordinatorClient.JSON.readValue(s, CompressionConfig.class);
     }
 
     /**
@@ -158,15 +162,17 @@ class BuildTaskTest {
     void aPromotedBuildContinuesFromItsParentsWeights() throws Exception {
         DataSplits data = Datasets.fashionMnist();
         Graph model = Zoo.vgg(1, 10);
-        JsonNode config = json("{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.5}}}");
+        CompressionConfig config = json("{\"default\":{\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.5}}}");
         BuildPipeline.Built parent = BuildTask.build(model, data, config, 0.25, 3, 512, new Recovery(true, false), null, 0, 200, Progress.NONE);
-        assertThat(parent.recovery()).containsEntry("bnRecalibration", true).containsEntry("inherited", false);
+        assertThat(parent.recovery().getBnRecalibration()).isTrue();
+        assertThat(parent.recovery().getInherited()).isFalse();
         assertThat(parent.accuracyBeforeFineTune()).isNotNull();
 
         // same fidelity as the parent: nothing left to train, the parent's weights come back unchanged
         BuildPipeline.Built same = BuildTask.build(model, data, config, 0.25, 4, 512, new Recovery(true, false), parent.graph(), 0.25, 200,
                 Progress.NONE);
-        assertThat(same.recovery()).containsEntry("inherited", true).containsEntry("bnRecalibration", false);
+        assertThat(same.recovery().getInherited()).isTrue();
+        assertThat(same.recovery().getBnRecalibration()).isFalse();
         assertThat(same.graph().param("conv2.weight").data()).isEqualTo(parent.graph().param("conv2.weight").data());
 
         // more fidelity: it trains on from there, keeping the parent's masks
@@ -181,6 +187,6 @@ class BuildTaskTest {
         // a checkpoint of another configuration is not used
         BuildPipeline.Built other = BuildTask.build(model, data,
                 json("{\"default\":{\"prune\":{\"scheme\":\"filter\",\"rate\":0.5}}}"), 0.25, 4, 512, Recovery.NONE, parent.graph(), 0.25, 200, Progress.NONE);
-        assertThat(other.recovery()).containsEntry("inherited", false);
+        assertThat(other.recovery().getInherited()).isFalse();
     }
 }

@@ -91,17 +91,18 @@ class CompressorTest {
         reject("{\"layers\": {\"conv1\": {\"prune\": {\"scheme\": \"pattern\", \"patterns\": 12}}}}", "'patterns' must be in 4..8, got 12");
         reject("{\"layers\": {\"fc1\": {\"prune\": {\"scheme\": \"block\", \"rate\": 0.5, \"block\": [4]}}}}", "'block' must be [rows, cols]");
         reject("{\"layers\": {\"fc1\": {\"prune\": {\"scheme\": \"block\", \"rate\": 0.5, \"block\": [0, 16]}}}}", "positive sizes, got [0, 16]");
-        reject("{\"layers\": {\"fc1\": {\"prune\": {\"scheme\": \"block\", \"rate\": 0.5, \"block\": [4, 1.5]}}}}", "two positive integers");
-        reject("{\"default\": {\"quantize\": {\"bits\": 3, \"scheme\": \"symmetric\"}}}", "default.quantize: quantize: 'bits' must be 8 or 4, got 3");
-        reject("{\"default\": {\"quantize\": {\"bits\": 8, \"scheme\": \"log\"}}}", "unknown quantization scheme 'log'");
+        // a value of the wrong type or outside the contract's enums is refused where the contract type is read, with its path
+        reject("{\"layers\": {\"fc1\": {\"prune\": {\"scheme\": \"block\", \"rate\": 0.5, \"block\": [4, 1.5]}}}}", "layers.fc1.prune.block", "1.5");
+        reject("{\"default\": {\"quantize\": {\"bits\": 3, \"scheme\": \"symmetric\"}}}", "default.quantize.bits", "'3'");
+        reject("{\"default\": {\"quantize\": {\"bits\": 8, \"scheme\": \"log\"}}}", "default.quantize.scheme", "'log'");
         reject("{\"layers\": {\"conv1\": {\"prune\": {\"scheme\": \"lottery\"}}}}", "unknown scheme 'lottery'; expected one of [block, connectivity, filter, none, pattern, unstructured]");
         reject("{\"layers\": {\"conv1\": {\"prune\": {\"scheme\": \"unstructured\", \"rat\": 0.5}}}}", "unknown key 'rat'");
         reject("{\"layer\": {}}", "unknown key 'layer'; allowed: [default, layers]");
         reject("{\"layers\": ", "not valid JSON");
         reject("[1, 2]", "must be a JSON object");
         // several problems are reported together
-        reject("{\"layers\": {\"conv1\": {\"prune\": {\"scheme\": \"unstructured\", \"rate\": 2}}, \"fc1\": {\"quantize\": {\"bits\": 16}}}}",
-                "layers.conv1.prune", "layers.fc1.quantize");
+        reject("{\"layers\": {\"conv1\": {\"prune\": {\"scheme\": \"unstructured\", \"rate\": 2}}, \"fc1\": {\"prune\": {\"scheme\": \"filter\", \"rate\": 1.5}}}}",
+                "layers.conv1.prune", "layers.fc1.prune");
     }
 
     private void reject(String json, String... fragments) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.frontier.worker.contract.LayerCompression;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.model.Node;
 import dev.frontier.worker.model.Zoo;
@@ -38,7 +39,7 @@ class SchemesTest {
                 continue;
             }
             for (Schemes.Scheme s : Schemes.all()) {
-                CompressionConfig cfg = CompressionConfig.of(Map.of("layers", Map.of(name, Map.of("prune", s.atStrength().apply(0.5)))));
+                CompressionConfig cfg = CompressionConfig.pruning(name, s.atStrength().apply(0.5));
                 String where = arch + "/" + name + "/" + s.name();
                 if (prunable.contains(s.name())) {
                     assertThat(unfit).as(where).doesNotContainKey(s.name());
@@ -63,6 +64,15 @@ class SchemesTest {
         assertThat(checked).isGreaterThan(Schemes.all().size());
     }
 
+    /** The contract's scheme enum (openapi.yaml) names exactly the registry's schemes, and none. */
+    @Test
+    void contractSchemeEnumMatchesTheRegistry() {
+        List<String> wire = java.util.Arrays.stream(dev.frontier.worker.contract.Scheme.values()).map(v -> v.getValue()).toList();
+        List<String> registry = new java.util.ArrayList<>(Schemes.names());
+        registry.add("none");
+        assertThat(wire).containsExactlyInAnyOrderElementsOf(registry);
+    }
+
     @Test
     void configurationKeysAndNamesComeFromTheRegistry() {
         assertThat(Schemes.names()).containsExactly("pattern", "connectivity", "block", "filter", "unstructured");
@@ -71,7 +81,8 @@ class SchemesTest {
         assertThatThrownBy(() -> CompressionConfig.parse("{\"default\":{\"prune\":{\"scheme\":\"filter\",\"rate\":0.5,\"block\":[4,4]}}}"))
                 .hasMessageContaining("block");
         for (Schemes.Scheme s : Schemes.all()) {
-            PruneSpec spec = CompressionConfig.of(Map.of("default", Map.of("prune", s.atStrength().apply(0.5)))).defaults().prune();
+            PruneSpec spec = CompressionConfig.from(new dev.frontier.worker.contract.CompressionConfig()
+                    ._default(new LayerCompression().prune(s.atStrength().apply(0.5)))).defaults().prune();
             assertThat(spec.scheme()).isEqualTo(s.name());
             assertThat(PruningScheme.forSpec(spec)).isInstanceOf(s.pruner().get().getClass());
         }

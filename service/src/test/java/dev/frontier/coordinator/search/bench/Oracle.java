@@ -1,18 +1,20 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.util.Map;
 
 /** Answers "what would this trial have measured": a replay table or a synthetic test fixture. */
 public interface Oracle {
     /** null when the configuration failed to build. */
-    Outcome evaluate(Map<String, Object> config, double fidelity);
+    Outcome evaluate(CompressionConfig config, double fidelity);
 
     /**
      * The configuration that was really evaluated for a proposal, with its outcome (outcome null:
      * the build failed). A table answers with one of its rows, which may differ from the proposal;
      * the strategy must then learn about the row, not about a config nobody measured.
      */
-    default Answer answer(Map<String, Object> config, double fidelity) {
+    default Answer answer(CompressionConfig config, double fidelity) {
         return new Answer(config, evaluate(config, fidelity));
     }
 
@@ -24,6 +26,6 @@ public interface Oracle {
     record Outcome(double accuracy, double latencyMs, long sizeBytes, Map<String, Double> perLayerMs) {
     }
 
-    record Answer(Map<String, Object> config, Outcome outcome) {
+    record Answer(CompressionConfig config, Outcome outcome) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -33,7 +35,7 @@ class RecordedTableTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> profile() throws Exception {
-        return JSON.readValue(Files.readString(PROFILE), LinkedHashMap.class);
+        return dev.frontier.coordinator.support.TestProfiles.withRegistry(JSON.readValue(Files.readString(PROFILE), LinkedHashMap.class));
     }
 
     /** Both whole-space recordings: the first on a loaded machine, the second (-quiet) with the agent alone on its core. */
@@ -50,12 +52,12 @@ class RecordedTableTest {
         double max = table.maxFidelity();
         double min = table.minFidelity(max);
         assertThat(min).isLessThan(max);
-        long low = rows.stream().filter(r -> !r.config().isEmpty() && r.fidelity() == min).count();
-        long full = rows.stream().filter(r -> !r.config().isEmpty() && r.fidelity() == max).count();
+        long low = rows.stream().filter(r -> !dev.frontier.coordinator.search.Configs.isDense(r.config()) && r.fidelity() == min).count();
+        long full = rows.stream().filter(r -> !dev.frontier.coordinator.search.Configs.isDense(r.config()) && r.fidelity() == max).count();
         assertThat(low).as("low-fidelity rows").isGreaterThanOrEqualTo(50);
         assertThat(full).as("full-fidelity rows").isGreaterThanOrEqualTo(30);
-        assertThat(rows.stream().filter(r -> r.config().isEmpty() && !r.failed())).as("the dense baseline").isNotEmpty();
-        Set<Map<String, Object>> lowConfigs = rows.stream().filter(r -> r.fidelity() == min).map(ReplayTable.Row::config)
+        assertThat(rows.stream().filter(r -> dev.frontier.coordinator.search.Configs.isDense(r.config()) && !r.failed())).as("the dense baseline").isNotEmpty();
+        Set<CompressionConfig> lowConfigs = rows.stream().filter(r -> r.fidelity() == min).map(ReplayTable.Row::config)
                 .collect(Collectors.toSet());
         long pairs = rows.stream().filter(r -> r.fidelity() == max && lowConfigs.contains(r.config())).count();
         assertThat(pairs).as("configs recorded at both fidelities (promotions)").isGreaterThanOrEqualTo(30);
@@ -81,19 +83,19 @@ class RecordedTableTest {
         List<ReplayTable.Row> rows = table.rows();
         double max = table.maxFidelity();
         assertThat(table.minFidelity(max)).as("one fidelity").isEqualTo(max);
-        assertThat(rows.stream().filter(r -> r.config().isEmpty() && !r.failed())).as("the dense baseline").hasSize(1);
+        assertThat(rows.stream().filter(r -> dev.frontier.coordinator.search.Configs.isDense(r.config()) && !r.failed())).as("the dense baseline").hasSize(1);
         Set<String> points = rows.stream().map(r -> Encoding.key(encoding.decode(r.config()))).collect(Collectors.toSet());
         assertThat(points).as("each point once").hasSize(rows.size());
         assertThat((long) points.size()).as("every point of the space recorded").isEqualTo(encoding.size());
         everyRowIsAPointOfTheSpaceAndSane(rows, encoding, max, max);
-        assertThat(rows.stream().filter(r -> !r.failed() && r.config().containsKey("default")).count()).as("int8 rows").isPositive();
+        assertThat(rows.stream().filter(r -> !r.failed() && r.config().getDefault() != null).count()).as("int8 rows").isPositive();
         assertThat(table.bestHypervolume(new Replay.Settings(space, 0.3, 1, 100, 4, max, max))).isPositive();
     }
 
     private static void everyRowIsAPointOfTheSpaceAndSane(List<ReplayTable.Row> rows, Encoding encoding, double min, double max) {
         for (ReplayTable.Row r : rows) {
             // a config of the space survives decode -> encode unchanged; anything else would be snapped
-            Map<String, Object> again = encoding.config(encoding.decode(r.config()));
+            CompressionConfig again = encoding.config(encoding.decode(r.config()));
             JsonNode snapped = JSON.valueToTree(again);
             JsonNode recorded = JSON.valueToTree(r.config());
             assertThat(snapped).as("config %s", r.config()).isEqualTo(recorded);

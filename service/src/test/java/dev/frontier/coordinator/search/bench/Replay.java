@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import dev.frontier.coordinator.goal.Goal;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,13 +50,13 @@ public final class Replay {
         List<Double> hv = new ArrayList<>();
         Double baselineAccuracy = null;
         double baselineSize = 1;
-        List<Proposal> round = List.of(new Proposal(Map.of(), 0.0));
+        List<Proposal> round = List.of(new Proposal(new CompressionConfig(), 0.0));
         Oracle job = oracle.newRun();
         while (true) {
             for (Proposal p : round) {
                 int seq = proposed.size();
                 Oracle.Answer answer = job.answer(p.config(), p.fidelity());
-                Map<String, Object> config = answer.config();
+                CompressionConfig config = answer.config();
                 proposed.add(new SearchHistory.Proposed(seq, config, p.fidelity(), p.promotedFrom()));
                 Oracle.Outcome o = answer.outcome();
                 TrialResult r = o == null ? new TrialResult(seq, config, p.fidelity(), true, null, null, Map.of())

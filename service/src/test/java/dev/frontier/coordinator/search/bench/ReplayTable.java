@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ import dev.frontier.coordinator.search.SearchSpace;
 public final class ReplayTable implements Oracle {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    public record Row(Map<String, Object> config, double fidelity, boolean failed, double accuracy, double latencyMs, long sizeBytes,
+    public record Row(CompressionConfig config, double fidelity, boolean failed, double accuracy, double latencyMs, long sizeBytes,
             Map<String, Double> perLayerMs) {
     }
 
@@ -63,7 +65,7 @@ public final class ReplayTable implements Oracle {
             collect(node.path("items"), rows);
             return;
         }
-        Map<String, Object> config = node.has("config") ? JSON.convertValue(node.path("config"), Map.class) : Map.of();
+        CompressionConfig config = node.has("config") ? JSON.convertValue(node.path("config"), CompressionConfig.class) : new CompressionConfig();
         double fidelity = node.path("fidelity").asDouble(0);
         String state = node.path("state").asString("DONE");
         boolean failed = node.path("failed").asBoolean(false) || state.equals("FAILED");
@@ -102,16 +104,16 @@ public final class ReplayTable implements Oracle {
     }
 
     public double maxFidelity() {
-        return rows.stream().filter(r -> !r.config().isEmpty()).mapToDouble(Row::fidelity).max().orElse(1);
+        return rows.stream().filter(r -> !dev.frontier.coordinator.search.Configs.isDense(r.config())).mapToDouble(Row::fidelity).max().orElse(1);
     }
 
     public double minFidelity(double max) {
-        return rows.stream().filter(r -> !r.config().isEmpty()).mapToDouble(Row::fidelity).filter(f -> f > 0).min().orElse(max);
+        return rows.stream().filter(r -> !dev.frontier.coordinator.search.Configs.isDense(r.config())).mapToDouble(Row::fidelity).filter(f -> f > 0).min().orElse(max);
     }
 
     /** Hypervolume of every full-fidelity row: what a strategy that tried the whole table would reach. */
     public double bestHypervolume(Replay.Settings s) {
-        Row base = rows.stream().filter(r -> r.config().isEmpty() && !r.failed()).findFirst().orElse(null);
+        Row base = rows.stream().filter(r -> dev.frontier.coordinator.search.Configs.isDense(r.config()) && !r.failed()).findFirst().orElse(null);
         double baselineSize = base != null ? base.sizeBytes() : rows.stream().mapToLong(Row::sizeBytes).max().orElse(1);
         List<double[]> points = new ArrayList<>();
         for (Row r : rows) {
@@ -130,12 +132,12 @@ public final class ReplayTable implements Oracle {
 
     /** Stateless: the row {@link #pick} chooses with nothing excluded. */
     @Override
-    public Outcome evaluate(Map<String, Object> config, double fidelity) {
+    public Outcome evaluate(CompressionConfig config, double fidelity) {
         return outcome(pick(config, fidelity, Set.of()));
     }
 
     @Override
-    public Answer answer(Map<String, Object> config, double fidelity) {
+    public Answer answer(CompressionConfig config, double fidelity) {
         Row row = pick(config, fidelity, Set.of());
         return new Answer(row.config(), outcome(row));
     }
@@ -155,14 +157,14 @@ public final class ReplayTable implements Oracle {
         ReplayTable table = this;
         return new Oracle() {
             @Override
-            public Outcome evaluate(Map<String, Object> config, double fidelity) {
+            public Outcome evaluate(CompressionConfig config, double fidelity) {
                 return answer(config, fidelity).outcome();
             }
 
             @Override
-            public Answer answer(Map<String, Object> config, double fidelity) {
+            public Answer answer(CompressionConfig config, double fidelity) {
                 Row row = table.pick(config, fidelity, used);
-                if (!row.config().isEmpty()) used.add(row);
+                if (!dev.frontier.coordinator.search.Configs.isDense(row.config())) used.add(row);
                 return new Answer(row.config(), outcome(row));
             }
         };
@@ -183,7 +185,7 @@ public final class ReplayTable implements Oracle {
      * because then every full-fidelity answer is a row that {@link #bestHypervolume} counts, so no
      * replay can beat the table's best.
      */
-    Row pick(Map<String, Object> config, double fidelity, Set<Row> used) {
+    Row pick(CompressionConfig config, double fidelity, Set<Row> used) {
         if (encoding == null) throw new IllegalStateException("bind the table to a space first");
         int[] g = encoding.decode(config);
         double level = nearestLevel(config, fidelity);
@@ -199,14 +201,14 @@ public final class ReplayTable implements Oracle {
 
     /** The dense baseline is its own level (fidelity 0, never fine-tuned). */
     private static double level(Row r) {
-        return r.config().isEmpty() ? -1 : r.fidelity();
+        return dev.frontier.coordinator.search.Configs.isDense(r.config()) ? -1 : r.fidelity();
     }
 
-    private double nearestLevel(Map<String, Object> config, double fidelity) {
-        if (config.isEmpty() && rows.stream().anyMatch(r -> r.config().isEmpty())) return -1;
+    private double nearestLevel(CompressionConfig config, double fidelity) {
+        if (dev.frontier.coordinator.search.Configs.isDense(config) && rows.stream().anyMatch(r -> dev.frontier.coordinator.search.Configs.isDense(r.config()))) return -1;
         double best = Double.NaN;
         for (Row r : rows) {
-            if (r.config().isEmpty()) continue;
+            if (dev.frontier.coordinator.search.Configs.isDense(r.config())) continue;
             if (Double.isNaN(best) || Math.abs(r.fidelity() - fidelity) < Math.abs(best - fidelity)) best = r.fidelity();
         }
         return best;

@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The harness itself, on a few hand-written rows (a test fixture, not recorded data). */
 class ReplayTableTest {
-    private static final Map<String, Object> PROFILE = Map.of("layers", List.of(Map.of("name", "fc", "op", "linear",
-            "prunable", List.of("block", "filter", "unstructured"))));
+    private static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("layers", List.of(Map.of("name", "fc", "op", "linear",
+            "prunable", List.of("block", "filter", "unstructured")))));
 
     @Test
     void readsApiTrialPagesAndJsonLinesAndAnswersWithTheNearestRow(@TempDir Path dir) throws Exception {
@@ -35,12 +37,12 @@ class ReplayTableTest {
         assertThat(table.size()).isEqualTo(3);
         SearchSpace space = SearchSpaces.fromProfile(PROFILE, null);
         table.bind(space);
-        assertThat(table.evaluate(Map.of(), 0).latencyMs()).isEqualTo(10);
-        assertThat(table.evaluate(Map.of(), 0).perLayerMs()).containsEntry("fc", 9.0);
+        assertThat(table.evaluate(new CompressionConfig(), 0).latencyMs()).isEqualTo(10);
+        assertThat(table.evaluate(new CompressionConfig(), 0).perLayerMs()).containsEntry("fc", 9.0);
         // block 0.6 was never recorded: the nearest recorded neighbour is block 0.5
-        var near = table.evaluate(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "block", "rate", 0.6, "block", List.of(4, 16))))), 1);
+        var near = table.evaluate(dev.frontier.coordinator.support.TestConfigs.of(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "block", "rate", 0.6, "block", List.of(4, 16)))))), 1);
         assertThat(near.accuracy()).isEqualTo(89);
-        assertThat(table.evaluate(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "filter", "rate", 0.9)))), 1)).isNull();
+        assertThat(table.evaluate(dev.frontier.coordinator.support.TestConfigs.of(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "filter", "rate", 0.9))))), 1)).isNull();
         assertThat(table.bestHypervolume(new Replay.Settings(space, 8, 1, 10, 4, 1, 1))).isPositive();
 
         Path lines = dir.resolve("rows.jsonl");
@@ -65,11 +67,11 @@ class ReplayTableTest {
                 """);
         ReplayTable table = ReplayTable.load(lines);
         table.bind(SearchSpaces.fromProfile(PROFILE, null));
-        Map<String, Object> recordedLow = Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.5))));
+        CompressionConfig recordedLow = dev.frontier.coordinator.support.TestConfigs.of(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.5)))));
         assertThat(table.evaluate(recordedLow, 0.25).accuracy()).isEqualTo(70);
         // at full fidelity the same config was never recorded: its full-fidelity neighbour answers, not the 0.25 row
         assertThat(table.evaluate(recordedLow, 1).accuracy()).isEqualTo(88);
-        assertThat(table.evaluate(Map.of(), 1).accuracy()).isEqualTo(90);
+        assertThat(table.evaluate(new CompressionConfig(), 1).accuracy()).isEqualTo(90);
     }
 
     @Test
@@ -82,16 +84,16 @@ class ReplayTableTest {
                 """);
         ReplayTable table = ReplayTable.load(lines);
         table.bind(SearchSpaces.fromProfile(PROFILE, null));
-        Map<String, Object> half = Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.5))));
+        CompressionConfig half = dev.frontier.coordinator.support.TestConfigs.of(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.5)))));
         Oracle job = table.newRun();
         assertThat(job.answer(half, 1).outcome().accuracy()).isEqualTo(89);
         Oracle.Answer second = job.answer(half, 1);
         assertThat(second.outcome().accuracy()).isEqualTo(80);
-        assertThat(second.config()).isEqualTo(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.9)))));
+        assertThat(second.config()).isEqualTo(dev.frontier.coordinator.support.TestConfigs.of(Map.of("layers", Map.of("fc", Map.of("prune", Map.of("scheme", "unstructured", "rate", 0.9))))));
         // the level is used up: rows answer again rather than nothing
         assertThat(job.answer(half, 1).outcome().accuracy()).isEqualTo(89);
         // the baseline is not used up, and a new job starts with a full pool
-        assertThat(job.answer(Map.of(), 0).outcome().accuracy()).isEqualTo(90);
+        assertThat(job.answer(new CompressionConfig(), 0).outcome().accuracy()).isEqualTo(90);
         assertThat(table.newRun().answer(half, 1).outcome().accuracy()).isEqualTo(89);
 
         ReplayTable nearest = ReplayTable.load(lines).nearestOnly();

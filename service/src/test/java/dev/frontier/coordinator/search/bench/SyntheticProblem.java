@@ -1,5 +1,7 @@
 package dev.frontier.coordinator.search.bench;
 
+import dev.frontier.coordinator.api.model.CompressionConfig;
+
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,12 +17,12 @@ import dev.frontier.coordinator.search.SearchSpaces;
  * costs a little accuracy) used to test that strategies behave, never to rank them.
  */
 public final class SyntheticProblem implements Oracle {
-    public static final Map<String, Object> PROFILE = Map.of("baselineAccuracy", 90.0, "layers", List.of(
+    public static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("baselineAccuracy", 90.0, "layers", List.of(
             Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 1_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 20_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "conv3", "op", "conv2d", "kernel", List.of(3, 3), "params", 40_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "fc1", "op", "linear", "params", 80_000, "prunable", List.of("block", "filter", "unstructured")),
-            Map.of("name", "fc2", "op", "linear", "params", 2_000, "prunable", List.of("block", "filter", "unstructured"))));
+            Map.of("name", "fc2", "op", "linear", "params", 2_000, "prunable", List.of("block", "filter", "unstructured")))));
     /** ms of each layer when dense, and accuracy points lost per unit of (1 - 1/reduction)^2. */
     private static final Map<String, double[]> LAYERS = Map.of(
             "conv1", new double[] {1.0, 6.0}, "conv2", new double[] {4.0, 3.0}, "conv3", new double[] {5.0, 2.0},
@@ -40,7 +42,7 @@ public final class SyntheticProblem implements Oracle {
     }
 
     @Override
-    public Outcome evaluate(Map<String, Object> config, double fidelity) {
+    public Outcome evaluate(CompressionConfig config, double fidelity) {
         int[] g = encoding.decode(config);
         double accuracy = 90;
         double latency = 0.5;
