@@ -59,7 +59,7 @@ public final class BuildTask {
         int threads = Runtime.getRuntime().availableProcessors();
         Accuracy.Result val = Accuracy.evaluate(loaded, data.validation(), config.evalLimit(), threads);
         Accuracy.Result acc = Accuracy.evaluate(loaded, data.test(), config.evalLimit(), threads);
-        timings.setEvaluate(ms(t));
+        timings.setEvaluate((double) ms(t));
 
         progress.report(0.95, "uploading artifact");
         t = System.nanoTime();
@@ -68,7 +68,7 @@ public final class BuildTask {
         String nativeSha = uploadNativeBundle(loaded);
         // the fine-tuned graph itself (masks, quantization state): a promoted or polished trial continues from it
         String checkpointSha = upload(ModelFile.toBytes(b.graph()));
-        timings.setUpload(ms(t));
+        timings.setUpload((double) ms(t));
 
         Graph tuned = b.graph();
         // what each runtime times: the coordinator queues one MEASURE per (device, runtime) with one of these

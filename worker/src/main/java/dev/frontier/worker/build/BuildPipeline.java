@@ -98,7 +98,7 @@ public final class BuildPipeline {
             source = Trainer.train(first, trainSet(data, req), ft.withEpochs(o.gradualEpochs()), listener(o, progress, o.gradualEpochs()),
                     distill ? teacher : null);
             stopIfAsked(progress);
-            timings.setGradualFineTune(ms(t));
+            timings.setGradualFineTune((double) ms(t));
             gradual = new LinkedHashMap<>();
             gradual.put("epochs", o.gradualEpochs());
             gradual.put("keptParams", first.keptParamCount());
@@ -114,7 +114,7 @@ public final class BuildPipeline {
         } catch (InvalidConfigException e) {
             throw new BuildFailure("INVALID_CONFIG", e.getMessage(), false);
         }
-        timings.setCompress(ms(t));
+        timings.setCompress((double) ms(t));
 
         Graph start = compressed.graph();
         double epochs = req.fidelity();
@@ -135,7 +135,7 @@ public final class BuildPipeline {
             progress.report(0.04, "recalibrating batch norm");
             t = System.nanoTime();
             start = BatchNormRecalibration.recalibrate(start, data.train(), BatchNormRecalibration.DEFAULT_IMAGES, req.seed());
-            timings.setBnRecalibration(ms(t));
+            timings.setBnRecalibration((double) ms(t));
         }
         recovery.setBnRecalibration(recalibrate);
 
@@ -143,7 +143,7 @@ public final class BuildPipeline {
         if (req.beforeEval() != null && req.beforeEval().size() > 0) {
             t = System.nanoTime();
             before = Evaluator.accuracy(start, req.beforeEval());
-            timings.setEvaluateBeforeFineTune(ms(t));
+            timings.setEvaluateBeforeFineTune((double) ms(t));
         }
 
         t = System.nanoTime();
@@ -155,7 +155,7 @@ public final class BuildPipeline {
             stopIfAsked(progress);
             tuned = Compressor.requantize(tuned);
         }
-        timings.setFineTune(ms(t));
+        timings.setFineTune((double) ms(t));
         // a diverged fine-tune (or a broken model) leaves NaN weights: such a model evaluates at chance and
         // no runtime can run it honestly, so the build fails and says why instead of reporting it
         String broken = nonFinite(tuned);
@@ -180,7 +180,7 @@ public final class BuildPipeline {
             tuned = new ActivationCalibrator(o.percentile(), Runtime.getRuntime().availableProcessors())
                     .calibrate(tuned, data.train(), calibrationImages, o.calibrationSeed());
             calibration = tuned.metadata().get(ActivationCalibrator.INFO_KEY);
-            timings.setCalibrate(ms(t));
+            timings.setCalibrate((double) ms(t));
         }
 
         byte[] artifact = null;
@@ -188,7 +188,7 @@ public final class BuildPipeline {
             progress.report(0.75, "compiling");
             t = System.nanoTime();
             artifact = Artifact.toBytes(FrontierCompiler.compile(tuned, FrontierCompiler.Options.untuned()));
-            timings.setCompile(ms(t));
+            timings.setCompile((double) ms(t));
         }
         return new Built(tuned, artifact, compressed, calibrationImages, calibration, before, gradual, recovery, timings);
     }

@@ -199,8 +199,8 @@ public final class CompressCommand implements Command {
             };
             throw new UsageException(option + e.getMessage(), e);
         }
-        JSON.convertValue(built.timings(), new tools.jackson.core.type.TypeReference<Map<String, Long>>() {
-        }).forEach((k, v) -> timings.put(k, v.doubleValue()));
+        JSON.convertValue(built.timings(), new tools.jackson.core.type.TypeReference<Map<String, Double>>() {
+        }).forEach(timings::put);
         Compressor.Result result = built.compressed();
         log.printf(Locale.ROOT, "compressed %s: params %d -> %d, MACs %.2fM -> %.2fM, weight sparsity %.1f%%%n",
                 modelPath.getFileName(), result.report().params(), result.report().keptParams(),
