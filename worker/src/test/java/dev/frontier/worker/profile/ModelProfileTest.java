@@ -31,7 +31,8 @@ class ModelProfileTest {
         assertThat((List<String>) layer(p, "relu1").get("prunable")).isEmpty();
         assertThat((Map<String, String>) layer(p, "fc2").get("unfit")).as("the pruner's own reason")
                 .containsOnlyKeys("pattern", "connectivity", "filter");
-        assertThat((List<Map<String, Object>>) p.get("schemes")).extracting(s -> s.get("name"))
+        assertThat((List<dev.frontier.worker.contract.SchemeInfo>) p.get("schemes"))
+                .extracting(dev.frontier.worker.contract.SchemeInfo::getName)
                 .containsExactly("pattern", "connectivity", "block", "filter", "unstructured");
 
         Graph m = Zoo.mobilenet(1, 10);
