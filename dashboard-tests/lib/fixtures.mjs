@@ -33,8 +33,6 @@ export function profileResult() {
     params: LAYERS.reduce((s, l) => s + l.params, 0),
     macs: LAYERS.reduce((s, l) => s + l.macs, 0),
     inputShape: [1, 28, 28],
-    baselineAccuracy: FIXTURE_BASELINE_ACCURACY,
-    accuracy: FIXTURE_BASELINE_ACCURACY,
   };
 }
 
@@ -52,7 +50,7 @@ function keptFraction(config, layer) {
 export function buildMetrics(trial) {
   const config = trial.config || {};
   const r = rng(1000 + (trial.seq || 0));
-  let params = 0; let macs = 0; let bytes = 0; let removed = 0; let total = 0; let structured = 0;
+  let params = 0; let macs = 0; let bytes = 0; let removed = 0; let total = 0;
   const layers = [];
   for (const l of LAYERS) {
     const { kept, bits, scheme } = keptFraction(config, l);
@@ -61,7 +59,6 @@ export function buildMetrics(trial) {
     bytes += l.params * kept * (bits / 8);
     removed += l.params * (1 - kept);
     total += l.params;
-    if (scheme === 'pattern' || scheme === 'block' || scheme === 'filter' || scheme === 'connectivity') structured += l.params * (1 - kept);
     // the shape of the real agent's per-layer report (worker LayerReport.toMap)
     layers.push({
       name: l.name, op: l.op, scheme, pruning: scheme, quantization: bits < 32 ? `int${bits} symmetric` : 'float32',
@@ -82,15 +79,25 @@ export function buildMetrics(trial) {
     sparsity: Number(sparsity.toFixed(4)),
     timings: { compress: 12 + r() * 5, fineTune: 800 * fid, compile: 40 + r() * 20, evaluate: 150 + r() * 30 },
     compression: { layers },
-    _structured: structured / total,
   };
 }
 
-export function latencyMetrics(build, seq, { estimated = false, speed = 1 } = {}) {
+/** The share of a config's removed weights that structured schemes remove (what the fake runtime rewards). */
+export function structuredShare(config) {
+  let total = 0; let structured = 0;
+  for (const l of LAYERS) {
+    const { kept, scheme } = keptFraction(config || {}, l);
+    total += l.params;
+    if (scheme === 'pattern' || scheme === 'block' || scheme === 'filter' || scheme === 'connectivity') structured += l.params * (1 - kept);
+  }
+  return structured / total;
+}
+
+export function latencyMetrics(build, seq, { estimated = false, speed = 1, structured = 0 } = {}) {
   const r = rng(5000 + seq + Math.round(speed * 100));
   const denseMs = 3.2 * speed;
   // only structured pruning and int8 pay: unstructured sparsity barely helps the runtime
-  const ms = denseMs * (0.18 + 0.82 * (build.macs / LAYERS.reduce((s, l) => s + l.macs, 0))) * (1 - 0.5 * build._structured) * (0.9 + r() * 0.2);
+  const ms = denseMs * (0.18 + 0.82 * (build.macs / LAYERS.reduce((s, l) => s + l.macs, 0))) * (1 - 0.5 * structured) * (0.9 + r() * 0.2);
   const median = Number(ms.toFixed(4));
   return {
     medianMs: median, p10Ms: Number((median * 0.95).toFixed(4)), p90Ms: Number((median * 1.07).toFixed(4)),
@@ -137,18 +144,18 @@ export class FixtureWorker {
           reason: 'fixture: pattern kernel for conv2 needs 3x3 weights after filter pruning; compile aborted',
         });
       }
-      const m = buildMetrics({ ...trial, config: lease.config || trial.config, fidelity: lease.fidelity ?? trial.fidelity });
-      this.builds.set(trial.id, m);
+      const config = lease.config || trial.config;
+      const m = buildMetrics({ ...trial, config, fidelity: lease.fidelity ?? trial.fidelity });
+      this.builds.set(trial.id, { metrics: m, structured: structuredShare(config) });
       const sha = await api.uploadArtifact(Buffer.from(`FRART fixture artifact of trial ${trial.id} seq ${trial.seq}\n`));
       // a second variant so devices offering ONNX Runtime measure it too (one frontier per runtime)
       const onnx = await api.uploadArtifact(Buffer.from(`ONNX fixture export of trial ${trial.id} seq ${trial.seq}\n`));
-      const { _structured, ...metrics } = m;
-      return done({ ...metrics, runtimeArtifacts: { 'frontier-jvm': sha, onnxruntime: onnx } }, sha);
+      return done({ ...m, runtimeArtifacts: { 'frontier-jvm': sha, onnxruntime: onnx } }, sha);
     }
     if (lease.kind === 'MEASURE') {
-      const m = this.builds.get(trial.id) || buildMetrics(trial);
+      const { metrics: m, structured } = this.builds.get(trial.id) || { metrics: buildMetrics(trial), structured: structuredShare(trial.config) };
       const speed = this.speed * (lease.runtime === 'onnxruntime' ? 1.35 : 1);
-      return done({ ...latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq, speed }), runtime: lease.runtime });
+      return done({ ...latencyMetrics(m, trial.seq, { estimated: trial.seq === this.estimatedSeq, speed, structured }), runtime: lease.runtime });
     }
     throw new Error(`fixture worker: unknown lease kind ${lease.kind}`);
   }

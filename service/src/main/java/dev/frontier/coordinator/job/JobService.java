@@ -205,15 +205,12 @@ public class JobService {
     /**
      * The job's goal and frontier facts. The baseline is trial 0, the dense model built and measured
      * for real: its validation accuracy anchors the floors, its test accuracy is reported. Until it is
-     * built, the profile's figure stands in for both.
+     * built there is none (the contract's model profile carries no accuracy of the dense model).
      */
     FrontierService.Target target(JobEntity job, List<TrialView> views) {
         Optional<TrialView> base = views.stream().filter(t -> t.seq() == 0 && t.accuracy() != null).findFirst();
-        Double profiled = base.isPresent() ? null : models.info(job.getModelId()).map(ModelInfo::profile)
-                .map(p -> Json.number(p, "baselineAccuracy") != null ? Json.number(p, "baselineAccuracy") : Json.number(p, "accuracy"))
-                .orElse(null);
-        Double selection = base.map(TrialView::selectionAccuracy).orElse(profiled);
-        Double test = base.map(TrialView::accuracy).orElse(profiled);
+        Double selection = base.map(TrialView::selectionAccuracy).orElse(null);
+        Double test = base.map(TrialView::accuracy).orElse(null);
         return new FrontierService.Target(job.getId(), List.copyOf(job.getDeviceIds()), goal(job, selection), test,
                 job.getFidelityMax(), slots(job));
     }

@@ -190,7 +190,7 @@ public class SearchStepper {
         }
         if (n > 0) {
             List<TrialView> views = known != null ? known : jobService.views(job);
-            Map<String, Object> profile = models.info(job.getModelId()).map(ModelService.ModelInfo::profile).orElse(null);
+            dev.frontier.coordinator.api.model.ModelProfile profile = models.info(job.getModelId()).map(ModelService.ModelInfo::profile).orElse(null);
             FrontierService.Target target = jobService.target(job, views);
             dev.frontier.coordinator.search.SearchSpace space = SearchSpaces.fromProfile(profile,
                     JobService.narrowing(Json.read(job.getSearchSpace(), SearchSpace.class)),

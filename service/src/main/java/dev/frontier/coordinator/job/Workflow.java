@@ -5,6 +5,7 @@ import dev.frontier.coordinator.lease.TaskReport;
 import dev.frontier.coordinator.api.model.LatencyMetrics;
 
 import dev.frontier.coordinator.api.model.BuildMetrics;
+import dev.frontier.coordinator.api.model.ModelProfile;
 
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ class Workflow implements TaskEvents {
     public void validate(TaskKind kind, TaskReport report, String artifactSha256) {
         switch (kind) {
             case PROFILE -> {
-                if (!(report.profile().get("layers") instanceof List<?>)) {
+                if (report.profile().getLayers() == null) {
                     throw ApiException.unprocessable("result.layers", "a model profile needs a 'layers' list");
                 }
             }
@@ -110,7 +111,7 @@ class Workflow implements TaskEvents {
     public void completed(TaskRecord task, TaskReport report, String artifactSha256) {
         switch (task.kind()) {
             case PROFILE -> {
-                Map<String, Object> result = report.profile();
+                ModelProfile result = report.profile();
                 models.storeProfile(task.modelId(), result);
                 for (JobEntity job : jobs.findByModelIdAndState(task.modelId(), JobState.PROFILING)) {
                     // what could not be checked at job creation is checked against the profile now

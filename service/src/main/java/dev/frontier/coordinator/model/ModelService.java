@@ -3,7 +3,6 @@ package dev.frontier.coordinator.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -12,6 +11,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.frontier.coordinator.api.model.Model;
+import dev.frontier.coordinator.api.model.ModelProfile;
 import dev.frontier.coordinator.artifact.ArtifactStore;
 import dev.frontier.coordinator.dataset.DatasetService;
 import dev.frontier.coordinator.system.ApiException;
@@ -33,7 +33,7 @@ public class ModelService {
     }
 
     /** A summary of a stored model for the parts of the coordinator that plan work on it. */
-    public record ModelInfo(UUID id, String sha256, String datasetName, Map<String, Object> profile) {
+    public record ModelInfo(UUID id, String sha256, String datasetName, ModelProfile profile) {
         public boolean profiled() {
             return profile != null;
         }
@@ -79,11 +79,11 @@ public class ModelService {
 
     @Transactional(readOnly = true)
     public Optional<ModelInfo> info(UUID id) {
-        return models.findById(id).map(m -> new ModelInfo(m.getId(), m.getSha256(), m.getDatasetName(), Json.readMap(m.getProfile())));
+        return models.findById(id).map(m -> new ModelInfo(m.getId(), m.getSha256(), m.getDatasetName(), Json.read(m.getProfile(), ModelProfile.class)));
     }
 
     @Transactional
-    public void storeProfile(UUID id, Map<String, Object> profile) {
+    public void storeProfile(UUID id, ModelProfile profile) {
         find(id).profiled(Json.write(profile));
     }
 

@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.frontier.coordinator.api.model.ModelProfile;
+import dev.frontier.coordinator.api.model.ProfileLayer;
+import dev.frontier.coordinator.api.model.SchemeInfo;
+
 /**
  * Derives the space from a model profile (docs/contracts.md): each layer's {@code prunable} schemes,
  * as the worker's scheme registry decided them (a layer without the list is not searched: fitness is
@@ -32,7 +36,7 @@ public final class SearchSpaces {
      */
     public static final double DESTRUCTIVE_FACTOR = 2;
 
-    public static SearchSpace fromProfile(Map<String, Object> profile, Narrowing narrowing) {
+    public static SearchSpace fromProfile(ModelProfile profile, Narrowing narrowing) {
         return fromProfile(profile, narrowing, Double.POSITIVE_INFINITY);
     }
 
@@ -41,13 +45,13 @@ public final class SearchSpaces {
      * sensitivity falls more than {@code destructiveDrop} points under its baseline (no cap without a
      * sensitivity profile or with an infinite drop).
      */
-    public static SearchSpace fromProfile(Map<String, Object> profile, Narrowing narrowing, double destructiveDrop) {
+    public static SearchSpace fromProfile(ModelProfile profile, Narrowing narrowing, double destructiveDrop) {
         List<SearchSpace.LayerChoice> layers = new ArrayList<>();
         List<List<Integer>> blockShapes = blockShapes(profile);
-        Object raw = profile == null ? null : profile.get("layers");
-        if (raw instanceof List<?> list) {
-            for (Object o : list) {
-                if (!(o instanceof Map<?, ?> layer) || !(layer.get("name") instanceof String name)) continue;
+        if (profile != null && profile.getLayers() != null) {
+            for (ProfileLayer layer : profile.getLayers()) {
+                String name = layer.getName();
+                if (name == null) continue;
                 if (narrowing != null && narrowing.layers() != null && !narrowing.layers().isEmpty()
                         && !narrowing.layers().contains(name)) continue;
                 List<String> schemes = new ArrayList<>(schemesFor(layer));
@@ -77,7 +81,7 @@ public final class SearchSpaces {
     }
 
     /** The block shapes ([rows, cols]) the profile's registry advertises for the block scheme; empty when it advertises none. */
-    static List<List<Integer>> blockShapes(Map<String, Object> profile) {
+    static List<List<Integer>> blockShapes(ModelProfile profile) {
         List<List<Integer>> out = new ArrayList<>();
         for (Object shape : searchValues(profile, "block", "block")) {
             if (shape instanceof List<?> dims && dims.size() == 2 && dims.stream().allMatch(d -> d instanceof Number n && n.intValue() > 0)) {
@@ -88,46 +92,45 @@ public final class SearchSpaces {
     }
 
     /** A scheme parameter's search values as the profile's registry ({@code schemes}) advertises them. */
-    static List<? extends Number> searchValues(Map<String, Object> profile, String scheme, String parameter,
+    static List<? extends Number> searchValues(ModelProfile profile, String scheme, String parameter,
                                                List<? extends Number> fallback) {
         List<?> list = searchValues(profile, scheme, parameter);
         return !list.isEmpty() && list.stream().allMatch(Number.class::isInstance) ? list.stream().map(Number.class::cast).toList() : fallback;
     }
 
     /** A scheme parameter's advertised search values, whatever their shape; empty when the profile has none. */
-    private static List<?> searchValues(Map<String, Object> profile, String scheme, String parameter) {
-        if (profile != null && profile.get("schemes") instanceof List<?> schemes) {
-            for (Object o : schemes) {
-                if (o instanceof Map<?, ?> s && scheme.equals(s.get("name")) && s.get("searchValues") instanceof Map<?, ?> values
-                        && values.get(parameter) instanceof List<?> list) {
-                    return list;
-                }
+    private static List<?> searchValues(ModelProfile profile, String scheme, String parameter) {
+        if (profile != null && profile.getSchemes() != null) {
+            for (SchemeInfo s : profile.getSchemes()) {
+                List<Object> list = scheme.equals(s.getName()) && s.getSearchValues() != null ? s.getSearchValues().get(parameter) : null;
+                if (list != null) return list;
             }
         }
         return List.of();
     }
 
     /** scheme -> the lowest probed rate that is destructive on this layer (see {@link #fromProfile}). */
-    static Map<String, Double> caps(Map<String, Object> profile, Map<?, ?> layer, double destructiveDrop) {
-        if (Double.isInfinite(destructiveDrop) || !(profile.get("sensitivity") instanceof Map<?, ?> info)
-                || !(info.get("baselineAccuracy") instanceof Number base) || !(layer.get("sensitivity") instanceof Map<?, ?> bySchemes)) {
+    static Map<String, Double> caps(ModelProfile profile, ProfileLayer layer, double destructiveDrop) {
+        Map<String, Map<String, Double>> bySchemes = layer.getSensitivity();
+        if (Double.isInfinite(destructiveDrop) || profile.getSensitivity() == null
+                || !(profile.getSensitivity().get("baselineAccuracy") instanceof Number base) || bySchemes == null || bySchemes.isEmpty()) {
             return Map.of();
         }
         double floor = base.doubleValue() - destructiveDrop;
         Map<String, Double> caps = new java.util.LinkedHashMap<>();
         bySchemes.forEach((scheme, byRate) -> {
-            if (!(byRate instanceof Map<?, ?> rates)) return;
+            if (byRate == null) return;
             java.util.TreeMap<Double, Double> sorted = new java.util.TreeMap<>();
-            rates.forEach((r, acc) -> {
+            byRate.forEach((r, acc) -> {
                 try {
-                    if (acc instanceof Number a) sorted.put(Double.parseDouble(String.valueOf(r)), a.doubleValue());
+                    if (acc != null) sorted.put(Double.parseDouble(r), acc);
                 } catch (NumberFormatException e) {
                     // not a rate: ignore, a profile from a newer worker may carry more
                 }
             });
             for (Map.Entry<Double, Double> e : sorted.entrySet()) {
                 if (e.getValue() < floor) {
-                    caps.put(String.valueOf(scheme), e.getKey());
+                    caps.put(scheme, e.getKey());
                     break;
                 }
             }
@@ -145,7 +148,7 @@ public final class SearchSpaces {
      * the searched layers (pattern without a 3x3 convolution) and a space with nothing left in it.
      * Without a profile only the first kind can be checked; the rest is checked when it arrives.
      */
-    public static List<Problem> problems(Narrowing narrowing, Map<String, Object> profile) {
+    public static List<Problem> problems(Narrowing narrowing, ModelProfile profile) {
         List<Problem> out = new ArrayList<>();
         if (narrowing == null) narrowing = new Narrowing(null, null, null, null);
         List<Double> rates = narrowing.rates() == null ? List.of() : narrowing.rates();
@@ -160,24 +163,24 @@ public final class SearchSpaces {
                 out.add(new Problem("searchSpace.quantizeBits[" + i + "]", "quantizeBits must be 8 or 4 (or 0 for float32), got " + b));
             }
         }
-        if (profile == null || !(profile.get("layers") instanceof List<?> layerList)) return out;
+        if (profile == null || profile.getLayers() == null) return out;
 
-        Map<String, Map<?, ?>> byName = new java.util.LinkedHashMap<>();
-        for (Object o : layerList) if (o instanceof Map<?, ?> l && l.get("name") instanceof String name) byName.put(name, l);
+        Map<String, ProfileLayer> byName = new java.util.LinkedHashMap<>();
+        for (ProfileLayer l : profile.getLayers()) if (l.getName() != null) byName.put(l.getName(), l);
         List<String> wanted = narrowing.layers() == null || narrowing.layers().isEmpty() ? null : narrowing.layers();
         if (wanted != null) {
             for (int i = 0; i < wanted.size(); i++) {
-                Map<?, ?> layer = byName.get(wanted.get(i));
+                ProfileLayer layer = byName.get(wanted.get(i));
                 if (layer == null) {
                     out.add(new Problem("searchSpace.layers[" + i + "]", "the model has no layer '" + wanted.get(i) + "' (layers: "
                             + String.join(", ", byName.keySet()) + ")"));
                 } else if (schemesFor(layer).isEmpty()) {
-                    out.add(new Problem("searchSpace.layers[" + i + "]", "layer '" + wanted.get(i) + "' (" + layer.get("op")
+                    out.add(new Problem("searchSpace.layers[" + i + "]", "layer '" + wanted.get(i) + "' (" + layer.getOp()
                             + ") has no weights to compress"));
                 }
             }
         }
-        List<Map<?, ?>> searched = byName.entrySet().stream().filter(e -> wanted == null || wanted.contains(e.getKey()))
+        List<ProfileLayer> searched = byName.entrySet().stream().filter(e -> wanted == null || wanted.contains(e.getKey()))
                 .map(Map.Entry::getValue).toList();
         List<String> schemes = narrowing.schemes() == null ? List.of() : narrowing.schemes();
         for (int i = 0; i < schemes.size(); i++) {
@@ -198,15 +201,13 @@ public final class SearchSpaces {
     }
 
     /** The schemes the worker found to fit this layer (none when the profile does not say). */
-    static List<String> schemesFor(Map<?, ?> layer) {
-        if (layer.get("prunable") instanceof List<?> listed) {
-            return listed.stream().map(String::valueOf).map(s -> s.toLowerCase(Locale.ROOT)).toList();
-        }
-        return List.of();
+    static List<String> schemesFor(ProfileLayer layer) {
+        if (layer.getPrunable() == null) return List.of();
+        return layer.getPrunable().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 
     /** The worker's reason why {@code scheme} does not fit {@code layer}, if the profile carries one. */
-    static String unfitReason(Map<?, ?> layer, String scheme) {
-        return layer.get("unfit") instanceof Map<?, ?> why && why.get(scheme) instanceof String reason ? reason : null;
+    static String unfitReason(ProfileLayer layer, String scheme) {
+        return layer.getUnfit() == null ? null : layer.getUnfit().get(scheme);
     }
 }

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * JSON documents (configs, metrics, profiles) are stored as text columns: text keeps the schema
  * independent of a Hibernate JSON mapper. The typed documents (the contract's CompressionConfig,
- * BuildMetrics, LatencyMetrics) become text and back here only, at the persistence edge.
+ * BuildMetrics, LatencyMetrics, ModelProfile) become text and back here only, at the persistence edge.
  */
 public final class Json {
     // absent stays absent (the contract's properties are not nullable); stored rows written by an older
@@ -22,10 +22,10 @@ public final class Json {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .changeDefaultPropertyInclusion(i -> i.withValueInclusion(JsonInclude.Include.NON_NULL))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    // what a worker reports must have the contract's types; a property the contract does not have is
-    // dropped, not refused (openapi.yaml says additionalProperties: false, and the validating proxy in
-    // ContractProxyTest holds the real clients to it; test fixtures still send a private field or two)
-    private static final JsonMapper STRICT = MAPPER.rebuild().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT).build();
+    // what a worker reports must be what the contract allows: its types, and no property it does not
+    // have (openapi.yaml says additionalProperties: false), refused with the property's path
+    private static final JsonMapper STRICT = MAPPER.rebuild().disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -51,11 +51,6 @@ public final class Json {
         return MAPPER.readValue(json, type);
     }
 
-    /** A document as a plain map (e.g. a model profile, which the coordinator keeps as a document). */
-    public static Map<String, Object> toMap(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : MAPPER.convertValue(node, MAP);
-    }
-
     /**
      * An incoming document read as the contract type, refusing values of the wrong type; {@code field}
      * names it in the 422 (e.g. {@code result}), with the path of what is wrong inside.
@@ -74,11 +69,5 @@ public final class Json {
                 .map(r -> r.getPropertyName() != null ? r.getPropertyName() : String.valueOf(r.getIndex()))
                 .collect(Collectors.joining("."));
         return inner.isEmpty() ? field : field + "." + inner;
-    }
-
-    /** A number inside a free-form document, or null when absent or not numeric. */
-    public static Double number(Map<String, Object> doc, String key) {
-        if (doc == null) return null;
-        return doc.get(key) instanceof Number n ? n.doubleValue() : null;
     }
 }

@@ -310,6 +310,15 @@ class LeaseContractTest extends IntegrationTest {
         Api.Response unknownArtifact = api.post(path, Map.of("workerId", w.toString(), "result", Map.of("accuracy", 90),
                 "artifactSha256", "0".repeat(64)));
         assertThat(unknownArtifact.status()).isEqualTo(422);
+        // a property the contract does not have (openapi.yaml: additionalProperties false) is refused, by its path
+        Api.Response unknown = api.post(path, Map.of("workerId", w.toString(), "result", Map.of("accuracy", 90, "_structured", 0.5),
+                "artifactSha256", sha));
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.text("field")).isEqualTo("result._structured");
+        Api.Response unknownInside = api.post(path, Map.of("workerId", w.toString(), "result",
+                Map.of("accuracy", 90, "timings", Map.of("compress", 12.5, "warmup", 3)), "artifactSha256", sha));
+        assertThat(unknownInside.status()).isEqualTo(422);
+        assertThat(unknownInside.text("field")).isEqualTo("result.timings.warmup");
         Api.Response malformed = api.post(path, "{\"workerId\": \"not-a-uuid\", \"result\": {}}");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.text("field")).isEqualTo("workerId");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RandomStrategyTest {
-    private static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("layers", List.of(
+    private static final dev.frontier.coordinator.api.model.ModelProfile PROFILE = dev.frontier.coordinator.support.TestProfiles.profile(Map.of("layers", List.of(
             Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(1, 1), "prunable", List.of("connectivity", "filter", "unstructured", "block")),
             Map.of("name", "fc1", "op", "linear", "prunable", List.of("block", "filter", "unstructured")),
@@ -73,7 +73,7 @@ class RandomStrategyTest {
 
     @Test
     void stopsWhenTheSpaceIsExhausted() {
-        SearchSpace tiny = SearchSpaces.fromProfile(Map.of("layers", List.of(Map.of("name", "fc", "op", "linear", "prunable", List.of("unstructured")))),
+        SearchSpace tiny = SearchSpaces.fromProfile(dev.frontier.coordinator.support.TestProfiles.typed(Map.of("layers", List.of(Map.of("name", "fc", "op", "linear", "prunable", List.of("unstructured"))))),
                 new SearchSpaces.Narrowing(null, List.of(0.5), List.of(0), null));
         // {} (none), and unstructured 0.5: two distinct configs at most
         List<Proposal> out = Strategies.create("random", 1, 0).propose(history(tiny), 10);

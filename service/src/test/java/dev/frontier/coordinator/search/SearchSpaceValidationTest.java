@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SearchSpaceValidationTest {
-    private static final Map<String, Object> NO_3X3 = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("layers", List.of(
+    private static final dev.frontier.coordinator.api.model.ModelProfile NO_3X3 = dev.frontier.coordinator.support.TestProfiles.profile(Map.of("layers", List.of(
             Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(1, 1), "prunable", List.of("connectivity", "block", "filter", "unstructured"),
                     "unfit", Map.of("pattern", "conv1 is a 1x1 convolution; pattern pruning needs a 3x3 convolution")),
             Map.of("name", "relu", "op", "relu"),
@@ -37,8 +37,8 @@ class SearchSpaceValidationTest {
                 .extracting(SearchSpaces.Problem::field).containsExactly("searchSpace.layers[1]");
         assertThat(SearchSpaces.problems(n(null, null, null, List.of("relu")), NO_3X3).get(0).message()).contains("no weights");
         // pattern fits the model but not the one searched layer
-        Map<String, Object> with3x3 = Map.of("layers", List.of(Map.of("name", "c3", "op", "conv2d", "kernel", List.of(3, 3), "prunable", List.of("pattern", "connectivity", "block", "filter", "unstructured")),
-                Map.of("name", "fc", "op", "linear", "prunable", List.of("block", "unstructured"))));
+        dev.frontier.coordinator.api.model.ModelProfile with3x3 = dev.frontier.coordinator.support.TestProfiles.typed(Map.of("layers", List.of(Map.of("name", "c3", "op", "conv2d", "kernel", List.of(3, 3), "prunable", List.of("pattern", "connectivity", "block", "filter", "unstructured")),
+                Map.of("name", "fc", "op", "linear", "prunable", List.of("block", "unstructured")))));
         assertThat(SearchSpaces.problems(n(List.of("pattern"), null, null, List.of("fc")), with3x3)).hasSize(1);
         assertThat(SearchSpaces.problems(n(List.of("pattern"), null, null, null), with3x3)).isEmpty();
     }

@@ -22,7 +22,7 @@ class SensitivityCapsTest {
     @Test
     void optionsAtOrAboveTheFirstDestructiveProbeAreDropped() {
         // destructive: more than 20 points under 92, i.e. below 72
-        SearchSpace space = SearchSpaces.fromProfile(profile(), null, 20);
+        SearchSpace space = SearchSpaces.fromProfile(dev.frontier.coordinator.support.TestProfiles.typed(profile()), null, 20);
         Encoding enc = new Encoding(space);
         List<Encoding.Option> options = enc.options(0);
         assertThat(options).filteredOn(o -> o.scheme().equals("filter")).extracting(Encoding.Option::rate)
@@ -35,11 +35,11 @@ class SensitivityCapsTest {
 
     @Test
     void noCapWithoutASensitivityProfileOrDrop() {
-        assertThat(new Encoding(SearchSpaces.fromProfile(profile(), null)).options(0))
+        assertThat(new Encoding(SearchSpaces.fromProfile(dev.frontier.coordinator.support.TestProfiles.typed(profile()), null)).options(0))
                 .filteredOn(o -> o.scheme().equals("filter")).hasSize(SearchSpaces.DEFAULT_RATES.size());
         Map<String, Object> plain = Map.of("layers", List.of(Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3),
                 "prunable", List.of("filter"))));
-        assertThat(new Encoding(SearchSpaces.fromProfile(plain, null, 20)).options(0))
+        assertThat(new Encoding(SearchSpaces.fromProfile(dev.frontier.coordinator.support.TestProfiles.typed(plain), null, 20)).options(0))
                 .filteredOn(o -> o.scheme().equals("filter")).hasSize(SearchSpaces.DEFAULT_RATES.size());
     }
 }

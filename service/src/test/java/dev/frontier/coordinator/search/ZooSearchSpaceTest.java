@@ -9,6 +9,10 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.frontier.coordinator.api.model.ModelProfile;
+import dev.frontier.coordinator.api.model.ProfileLayer;
+import dev.frontier.coordinator.api.model.SchemeInfo;
+import dev.frontier.coordinator.system.Json;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,35 +26,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZooSearchSpaceTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> profile(String arch) throws Exception {
+    /** As the coordinator reads a PROFILE report: strictly, so a property the contract lacks fails here. */
+    private static ModelProfile profile(String arch) throws Exception {
         try (InputStream in = ZooSearchSpaceTest.class.getResourceAsStream("/profiles/" + arch + ".json")) {
             assertThat(in).as("profile of " + arch).isNotNull();
-            return JSON.readValue(in, Map.class);
+            return Json.readStrict(JSON.readTree(in), ModelProfile.class, "result");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"lenet5", "vgg", "resnet", "mobilenet"})
-    @SuppressWarnings("unchecked")
     void spaceIsTheWorkersPrunableListsAndProposalsStayInIt(String arch) throws Exception {
-        Map<String, Object> profile = profile(arch);
+        ModelProfile profile = profile(arch);
         SearchSpace space = SearchSpaces.fromProfile(profile, null);
         Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
-        for (Map<String, Object> l : (List<Map<String, Object>>) profile.get("layers")) {
-            List<String> prunable = (List<String>) l.get("prunable");
+        for (ProfileLayer l : profile.getLayers()) {
+            List<String> prunable = l.getPrunable();
             if (!prunable.isEmpty()) {
                 List<String> withNone = new ArrayList<>(prunable);
                 withNone.add("none");
-                expected.put((String) l.get("name"), withNone);
+                expected.put(l.getName(), withNone);
             }
         }
         Map<String, List<String>> actual = new java.util.LinkedHashMap<>();
         space.layers().forEach(c -> actual.put(c.name(), c.schemes()));
         assertThat(actual).isEqualTo(expected);
-        Map<String, Object> pattern = ((List<Map<String, Object>>) profile.get("schemes")).stream()
-                .filter(s -> "pattern".equals(s.get("name"))).findFirst().orElseThrow();
-        assertThat(space.patternCounts()).isEqualTo(((Map<String, List<Integer>>) pattern.get("searchValues")).get("patterns"));
+        SchemeInfo pattern = profile.getSchemes().stream().filter(s -> "pattern".equals(s.getName())).findFirst().orElseThrow();
+        assertThat(space.patternCounts()).isEqualTo(pattern.getSearchValues().get("patterns"));
 
         RandomStrategy random = new RandomStrategy(new java.util.Random(7));
         SearchHistory history = SearchHistory.empty(space, 0.25, 2.0);

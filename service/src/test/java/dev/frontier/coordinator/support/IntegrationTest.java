@@ -45,7 +45,7 @@ public abstract class IntegrationTest {
     }
 
     protected static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of(
-            "params", 100_000, "macs", 2_000_000, "inputShape", List.of(1, 28, 28), "baselineAccuracy", 90.0,
+            "params", 100_000, "macs", 2_000_000, "inputShape", List.of(1, 28, 28),
             "layers", List.of(
                     Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 288, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
                     Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 18_432, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.frontier.coordinator.api.model.ModelProfile;
+import dev.frontier.coordinator.system.Json;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -20,6 +22,17 @@ public final class TestProfiles {
     private TestProfiles() {
     }
 
+    /** A fixture as the coordinator reads it (the contract's ModelProfile), with the registry added. */
+    public static ModelProfile profile(Map<String, Object> profile) {
+        return typed(withRegistry(profile));
+    }
+
+    /** A fixture as the coordinator reads it, as it is. */
+    public static ModelProfile typed(Map<String, Object> profile) {
+        return Json.read(Json.write(profile), ModelProfile.class);
+    }
+
+    /** A fixture as a worker reports it, with the registry added. */
     public static Map<String, Object> withRegistry(Map<String, Object> profile) {
         Map<String, Object> out = new LinkedHashMap<>(profile);
         out.putIfAbsent("schemes", SCHEMES);

@@ -1,9 +1,9 @@
 package dev.frontier.worker.agent;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
+import dev.frontier.worker.contract.ProfileLayer;
 import dev.frontier.worker.data.DataSplits;
 import dev.frontier.worker.model.Graph;
 import dev.frontier.worker.profile.ModelProfile;
@@ -28,7 +28,7 @@ final class ProfileTask {
     TaskResult run(Lease lease, Progress progress) throws TaskFailure {
         progress.report(0.05, "loading model");
         Graph g = models.load(lease);
-        Map<String, Object> profile = ModelProfile.of(g);
+        dev.frontier.worker.contract.ModelProfile profile = ModelProfile.of(g);
         DataSplits data = splits(lease);
 
         if (data != null) {
@@ -47,18 +47,17 @@ final class ProfileTask {
         return new TaskResult(profile, null);
     }
 
-    @SuppressWarnings("unchecked")
-    static void attach(Map<String, Object> profile, Sensitivity.Result s) {
+    static void attach(dev.frontier.worker.contract.ModelProfile profile, Sensitivity.Result s) {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("baselineAccuracy", s.baselineAccuracy());
         info.put("images", s.images());
         info.put("split", "validation");
         info.put("method", "one layer pruned alone, batch norm recalibrated, no fine-tuning");
-        profile.put("sensitivity", info);
-        for (Map<String, Object> layer : (List<Map<String, Object>>) profile.get("layers")) {
-            Map<String, Map<String, Double>> l = s.layers().get((String) layer.get("name"));
+        profile.setSensitivity(info);
+        for (ProfileLayer layer : profile.getLayers()) {
+            Map<String, Map<String, Double>> l = s.layers().get(layer.getName());
             if (l != null) {
-                layer.put("sensitivity", l);
+                layer.setSensitivity(l);
             }
         }
     }

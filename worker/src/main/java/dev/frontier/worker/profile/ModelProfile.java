@@ -7,7 +7,10 @@ import dev.frontier.worker.model.Node;
 import dev.frontier.worker.model.Shape;
 import dev.frontier.worker.model.Tensor;
 
+import dev.frontier.worker.contract.ProfileLayer;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,32 +26,27 @@ public final class ModelProfile {
     private ModelProfile() {
     }
 
-    public static Map<String, Object> of(Graph g) {
-        List<Map<String, Object>> layers = new ArrayList<>();
+    public static dev.frontier.worker.contract.ModelProfile of(Graph g) {
+        List<ProfileLayer> layers = new ArrayList<>();
         for (Node n : g.nodes()) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("name", n.name());
-            l.put("op", n.layer().op());
+            ProfileLayer l = new ProfileLayer().name(n.name()).op(n.layer().op());
             List<Shape> in = g.inputShapes(n);
-            l.put("inputShape", in.isEmpty() ? null : in.get(0).toArray());
-            l.put("outputShape", g.shape(n.name()).toArray());
+            l.inputShape(in.isEmpty() ? null : ints(in.get(0).toArray()));
+            l.outputShape(ints(g.shape(n.name()).toArray()));
             Tensor w = g.params().get(n.weightName());
             if (w != null) {
-                l.put("weightShape", w.shape());
+                l.weightShape(ints(w.shape()));
             }
             if (n.layer() instanceof Layer.Conv2d c) {
-                l.put("kernel", new int[] {c.kernelH(), c.kernelW()});
-                l.put("stride", c.stride());
-                l.put("groups", c.groups());
+                l.kernel(List.of(c.kernelH(), c.kernelW())).stride(c.stride()).groups(c.groups());
             }
             long params = 0;
             for (String suffix : n.layer().paramShapes().keySet()) {
                 params += g.param(n.param(suffix)).size();
             }
-            l.put("params", params);
-            l.put("macs", g.macs(n));
+            l.params(params).macs(g.macs(n));
             Map<String, String> unfit = Schemes.unfit(g, n);
-            l.put("prunable", Schemes.fitting(unfit));
+            l.prunable(new ArrayList<>(Schemes.fitting(unfit)));
             if (w != null) {
                 Map<String, String> why = new LinkedHashMap<>();
                 unfit.forEach((scheme, reason) -> {
@@ -56,18 +54,21 @@ public final class ModelProfile {
                         why.put(scheme, reason);
                     }
                 });
-                l.put("unfit", why);
+                l.unfit(why);
             }
             layers.add(l);
         }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("inputShape", g.inputShape().toArray());
-        p.put("outputShape", g.shape(g.output().name()).toArray());
-        p.put("params", g.paramCount());
-        p.put("macs", g.totalMacs());
-        p.put("layers", layers);
-        p.put("schemes", Schemes.advertised());
-        p.put("metadata", g.metadata());
-        return p;
+        return new dev.frontier.worker.contract.ModelProfile()
+                .inputShape(ints(g.inputShape().toArray()))
+                .outputShape(ints(g.shape(g.output().name()).toArray()))
+                .params(g.paramCount())
+                .macs(g.totalMacs())
+                .layers(layers)
+                .schemes(Schemes.advertised())
+                .metadata(new LinkedHashMap<>(g.metadata()));
+    }
+
+    private static List<Integer> ints(int[] values) {
+        return Arrays.stream(values).boxed().toList();
     }
 }

@@ -24,16 +24,15 @@ class SchemesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"lenet5", "vgg", "resnet", "mobilenet"})
-    @SuppressWarnings("unchecked")
     void profileAdvertisesExactlyWhatTheCompressorAccepts(String arch) {
         Graph g = Zoo.create(arch, 1, 10);
-        Map<String, Object> profile = ModelProfile.of(g);
+        dev.frontier.worker.contract.ModelProfile profile = ModelProfile.of(g);
         int checked = 0;
-        for (Map<String, Object> layer : (List<Map<String, Object>>) profile.get("layers")) {
-            String name = (String) layer.get("name");
+        for (dev.frontier.worker.contract.ProfileLayer layer : profile.getLayers()) {
+            String name = layer.getName();
             Node n = g.node(name);
-            List<String> prunable = (List<String>) layer.get("prunable");
-            Map<String, String> unfit = (Map<String, String>) layer.getOrDefault("unfit", Map.of());
+            List<String> prunable = layer.getPrunable();
+            Map<String, String> unfit = layer.getUnfit() == null ? Map.of() : layer.getUnfit();
             if (g.params().get(n.weightName()) == null) {
                 assertThat(prunable).as(name + " has no weights").isEmpty();
                 continue;

@@ -19,7 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code -Dfrontier.profiles.update=true}.
  */
 class ZooProfilesTest {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // as the agent sends it (CoordinatorClient): absent stays absent
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .changeDefaultPropertyInclusion(i -> i.withValueInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)).build();
     private static final Path DIR = Path.of("..", "service", "src", "test", "resources", "profiles");
 
     @ParameterizedTest

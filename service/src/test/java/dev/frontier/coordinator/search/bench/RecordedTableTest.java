@@ -34,8 +34,8 @@ class RecordedTableTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> profile() throws Exception {
-        return dev.frontier.coordinator.support.TestProfiles.withRegistry(JSON.readValue(Files.readString(PROFILE), LinkedHashMap.class));
+    static dev.frontier.coordinator.api.model.ModelProfile profile() throws Exception {
+        return dev.frontier.coordinator.support.TestProfiles.profile(JSON.readValue(Files.readString(PROFILE), LinkedHashMap.class));
     }
 
     /** Both whole-space recordings: the first on a loaded machine, the second (-quiet) with the agent alone on its core. */

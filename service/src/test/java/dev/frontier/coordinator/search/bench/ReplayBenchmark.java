@@ -74,8 +74,8 @@ public final class ReplayBenchmark {
             else if (!replay.equals("pool")) throw new IllegalArgumentException("--replay is pool or nearest, got " + replay);
             Map<String, Object> profile = JSON.readValue(Files.readString(Path.of(require(a, "profile"))), LinkedHashMap.class);
             if (profile.get("profile") instanceof Map<?, ?> inner) profile = castMap(inner); // a GET /models/{id} body
-            profile = dev.frontier.coordinator.support.TestProfiles.withRegistry(profile); // recorded before profiles advertised it
-            space = SearchSpaces.fromProfile(profile, a.containsKey("search-space") ? narrowing(Path.of(a.get("search-space"))) : null);
+            // recorded before profiles advertised it
+            space = SearchSpaces.fromProfile(dev.frontier.coordinator.support.TestProfiles.profile(profile), a.containsKey("search-space") ? narrowing(Path.of(a.get("search-space"))) : null);
             table.bind(space);
             oracle = table;
             target = Double.parseDouble(require(a, "target-ms"));

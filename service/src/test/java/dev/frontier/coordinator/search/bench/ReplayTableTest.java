@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The harness itself, on a few hand-written rows (a test fixture, not recorded data). */
 class ReplayTableTest {
-    private static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("layers", List.of(Map.of("name", "fc", "op", "linear",
+    private static final dev.frontier.coordinator.api.model.ModelProfile PROFILE = dev.frontier.coordinator.support.TestProfiles.profile(Map.of("layers", List.of(Map.of("name", "fc", "op", "linear",
             "prunable", List.of("block", "filter", "unstructured")))));
 
     @Test

@@ -17,7 +17,7 @@ import dev.frontier.coordinator.search.SearchSpaces;
  * costs a little accuracy) used to test that strategies behave, never to rank them.
  */
 public final class SyntheticProblem implements Oracle {
-    public static final Map<String, Object> PROFILE = dev.frontier.coordinator.support.TestProfiles.withRegistry(Map.of("baselineAccuracy", 90.0, "layers", List.of(
+    public static final dev.frontier.coordinator.api.model.ModelProfile PROFILE = dev.frontier.coordinator.support.TestProfiles.profile(Map.of("layers", List.of(
             Map.of("name", "conv1", "op", "conv2d", "kernel", List.of(3, 3), "params", 1_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "conv2", "op", "conv2d", "kernel", List.of(3, 3), "params", 20_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
             Map.of("name", "conv3", "op", "conv2d", "kernel", List.of(3, 3), "params", 40_000, "prunable", List.of("pattern", "connectivity", "filter", "unstructured", "block")),
@@ -72,9 +72,8 @@ public final class SyntheticProblem implements Oracle {
     }
 
     private static double paramsOf(String layer) {
-        for (Object o : (List<?>) PROFILE.get("layers")) {
-            Map<?, ?> l = (Map<?, ?>) o;
-            if (layer.equals(l.get("name"))) return ((Number) l.get("params")).doubleValue();
+        for (dev.frontier.coordinator.api.model.ProfileLayer l : PROFILE.getLayers()) {
+            if (layer.equals(l.getName())) return l.getParams().doubleValue();
         }
         return 0;
     }
