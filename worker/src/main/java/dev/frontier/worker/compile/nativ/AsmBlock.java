@@ -8,9 +8,9 @@ import java.util.Locale;
  * C, gcc ran out of the 32 vector registers (G x NV accumulators, NV inputs, weight broadcasts), re-read
  * every input vector from memory in each FMA that used it and added ~150 register copies per group
  * (~1.4 loads per FMA; demo VGG 8x conv2 0.027 -> 0.020 ms in assembly). Here the accumulators sit in
- * zmm0.. for the whole block, each input vector is loaded once into the registers after them and shared by every channel
- * of the group that keeps the tap. (Accumulators as asm operands do not work: gcc allows 30 operands
- * and an in-out operand counts twice.)
+ * zmm0.. for the whole block, each input vector is loaded once into the registers after them and
+ * shared by every channel of the group that keeps the tap. (Accumulators as asm operands do not work:
+ * gcc allows 30 operands and an in-out operand counts twice.)
  * <p>Float: lanes are 16 positions of one channel plane, one FMA per kept weight. Int8: lanes are 16
  * positions of the [ic/4][position][4] u8 layout, one {@code vpdpbusd} per non-zero (4-channel quad, tap)
  * of a channel: 4 multiply-adds per lane, exact int32 sums, the same epilogue as the dense VNNI kernel.
@@ -21,7 +21,6 @@ final class AsmBlock {
     private static final int SIX = 30;
     private static final int ZERO = 31;
     private final Kind kind;
-    private final int channels;
     private final int vectors;
     private final StringBuilder text = new StringBuilder();
     private final boolean embedded;
@@ -55,7 +54,6 @@ final class AsmBlock {
         }
         this.firstInput = channels * vectors;
         this.kind = kind;
-        this.channels = channels;
         this.vectors = vectors;
     }
 

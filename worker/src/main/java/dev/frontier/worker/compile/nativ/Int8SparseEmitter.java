@@ -79,7 +79,7 @@ final class Int8SparseEmitter {
         for (int j = 0; j < ocs.length; j++) {
             asm.zero(j);
         }
-        SparseConvEmitter.units(asm, ocs, sets, i -> 4 * (i / k2 * li.plane() + (i % k2 / k - c.pad()) * li.rowStride() + (i % k2 % k - c.pad())),
+        SparseConvEmitter.units(asm, ocs, sets, SparseConvEmitter.tapOffset(li, k, c.pad()),
                 (oc, i) -> {
                     table.add(dword(c, oc, i / k2, i % k2));
                     return (table.size() - 1) * 4;

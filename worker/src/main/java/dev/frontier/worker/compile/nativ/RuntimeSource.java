@@ -315,21 +315,6 @@ final class RuntimeSource {
                     _mm512_mask_storeu_ps(y + o0 + 16 * v, m, fr_vact(acc[v], act));
                 }
             }
-
-            /* stores NV accumulator vectors of one output channel at flattened positions; last one masked */
-            FR_INLINE void fr_store_row(float *o, const __m512 *a, const int NV, const __mmask16 last, int act) {
-                _Pragma("GCC unroll 16") for (int v = 0; v < NV; v++) {
-                    if (v == NV - 1) _mm512_mask_storeu_ps(o + 16 * v, last, fr_vact(a[v], act));
-                    else _mm512_storeu_ps(o + 16 * v, fr_vact(a[v], act));
-                }
-            }
-
-            /* the sparse layers' straight-line code: load the NV input vectors of one (ic, tap) once ... */
-            #define FR_SP_LOAD(off) \\
-                _Pragma("GCC unroll 16") for (int v_ = 0; v_ < NV; v_++) x_[v_] = _mm512_loadu_ps(s_ + (off) + 16 * v_);
-            /* ... and FMA them into every output channel of the group that keeps this tap */
-            #define FR_SP_FMA(g, wgt) { const __m512 w_ = _mm512_set1_ps(wgt); \\
-                _Pragma("GCC unroll 16") for (int v_ = 0; v_ < NV; v_++) a_[g][v_] = _mm512_fmadd_ps(x_[v_], w_, a_[g][v_]); }
             #endif
             """;
 

@@ -89,7 +89,7 @@ final class SparseConvEmitter {
             asm.bias(j, table.size() * 4);
             table.add(c.bias()[ocs[j]]);
         }
-        units(asm, ocs, taps, i -> 4 * (i / k2 * li.plane() + (i % k2 / k - c.padding()) * li.rowStride() + (i % k2 % k - c.padding())),
+        units(asm, ocs, taps, tapOffset(li, k, c.padding()),
                 (oc, i) -> {
                     table.add(c.w()[oc * c.cin() * k2 + i]);
                     return (table.size() - 1) * 4;
@@ -107,6 +107,16 @@ final class SparseConvEmitter {
         CText.floatArray(sb, g + "_w", w);
         sb.append(code);
         sb.append("    }\n}\n");
+    }
+
+    /**
+     * Byte offset, from an output position, of unit {@code i} = channel * k2 + tap of a "same" k x k conv
+     * over the flattened plane ({@code channel} is an input channel, or a quad of them for int8: one
+     * 4-byte slot per position either way).
+     */
+    static java.util.function.IntUnaryOperator tapOffset(Layout li, int k, int pad) {
+        int k2 = k * k;
+        return i -> 4 * (i / k2 * li.plane() + (i % k2 / k - pad) * li.rowStride() + (i % k2 % k - pad));
     }
 
     /** Where a channel's weight for a unit sits: appends it to the group's table and returns its byte offset. */
