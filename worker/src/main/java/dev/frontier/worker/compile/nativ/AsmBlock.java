@@ -24,8 +24,14 @@ final class AsmBlock {
     private final int vectors;
     private final StringBuilder text = new StringBuilder();
     private final boolean embedded;
-    /** The input vectors' first register, right after the accumulators. */
+    /** Row-aligned blocks (see {@link SparseConvEmitter.Blocks#rows}): taps along a row are lane rotations. */
+    private final boolean rows;
+    /** The input vectors' first register, right after the accumulators (row blocks: the unshifted row). */
     private final int firstInput;
+    /** Where the multiply-adds read their inputs now: the loaded vectors, or (row blocks) a rotation of them. */
+    private int inputs;
+    /** The rotation (lanes) the shifted registers hold for the row loaded now; 0 = none yet. */
+    private int rotated;
     /** Byte offset of the table that the w register points at now. */
     private int tableBase;
     private int nextTemp;
@@ -37,24 +43,42 @@ final class AsmBlock {
     }
 
     /**
-     * Output channels per group: as many as the registers hold (the more channels share a loaded input,
-     * the fewer loads per multiply-add). Hot blocks keep 4 broadcast temporaries (12 x 2 measured best in
-     * C: 10x2 0.114 ms, 14x2 0.110, 12x2 0.108), cold blocks need none (14 x 2).
+     * Whether weights are embedded broadcasts (see {@link #multiplyAdd}): in cold code, and in row blocks,
+     * whose aligned loads leave the load ports room for them (demo VGG 8x conv3 / conv4, 14 x 14: 0.0093 /
+     * 0.0191 ms with a broadcast register, 0.0076 / 0.0149 embedded; flattened 28 x 28 conv2, misaligned:
+     * 0.0177 -> 0.021 ms embedded).
      */
-    static int channelsPerGroup(int vectors, int runs) {
-        return Math.max(1, (SIX - vectors - (cold(runs) ? 0 : 4)) / vectors);
+    static boolean embedded(SparseConvEmitter.Blocks b) {
+        return cold(b.count()) || b.rows();
     }
 
-    /** {@code runs}: how many times per call the block's code runs (see {@link #multiplyAdd}). */
-    AsmBlock(Kind kind, int channels, int vectors, int runs) {
-        this.embedded = cold(runs);
-        // accumulators, the input vectors, a broadcast temporary unless embedded, zero and six
-        if (channels * vectors + vectors + (embedded ? 0 : 1) > SIX || vectors > 4) {
+    /**
+     * Output channels per group: as many as the registers hold (the more channels share a loaded input,
+     * the fewer loads per multiply-add). Blocks with a broadcast register keep 4 temporaries (12 x 2
+     * measured best in C: 10x2 0.114 ms, 14x2 0.110, 12x2 0.108), embedded ones need none (14 x 2; row
+     * blocks hold the rotated inputs beside the loaded ones: 13 x 2).
+     */
+    static int channelsPerGroup(SparseConvEmitter.Blocks b) {
+        int inputs = b.rows() ? 2 * b.vectors() : b.vectors();
+        return Math.max(1, (SIX - inputs - (embedded(b) ? 0 : 4)) / b.vectors());
+    }
+
+    /** {@code blocks}: how many times per call the block's code runs (see {@link #multiplyAdd}), row-aligned or not. */
+    AsmBlock(Kind kind, int channels, SparseConvEmitter.Blocks blocks) {
+        this.embedded = embedded(blocks);
+        this.rows = blocks.rows();
+        this.vectors = blocks.vectors();
+        // accumulators, the input vectors (row blocks: and their rotation), a broadcast temporary unless embedded
+        if (channels * vectors + (rows ? 2 : 1) * vectors + (embedded ? 0 : 1) > SIX || vectors > 4) {
             throw new IllegalArgumentException("block of " + channels + "x" + vectors + " does not fit the registers");
         }
         this.firstInput = channels * vectors;
+        this.inputs = firstInput;
         this.kind = kind;
-        this.vectors = vectors;
+    }
+
+    private int inputRegisters() {
+        return (rows ? 2 : 1) * vectors;
     }
 
     private int acc(int channel, int v) {
@@ -81,6 +105,39 @@ final class AsmBlock {
         for (int v = 0; v < vectors; v++) {
             line((kind == Kind.FLOAT ? "vmovups" : "vmovdqu32") + " %d(%%[s]), %%%%zmm%d", byteOffset + 64 * v, firstInput + v);
         }
+        inputs = firstInput;
+    }
+
+    /**
+     * Row blocks: loads one input row per vector (aligned: a misaligned 512-bit load crosses a cache line
+     * and costs two, ~1.3 vs 0.6 cycles per FMA in a probe) and makes the unshifted row the inputs.
+     */
+    void loadRow(int byteOffset) {
+        for (int v = 0; v < vectors; v++) {
+            line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", byteOffset + 64 * v, firstInput + v);
+        }
+        inputs = firstInput;
+        rotated = 0;
+    }
+
+    /**
+     * Row blocks: the inputs of a tap {@code dx} columns to the side are the loaded row rotated by dx lanes
+     * ({@code valignd}, one per vector, once per row and dx). The lanes that wrap around land on ring columns,
+     * which the masked stores never write.
+     */
+    void shift(int dx) {
+        if (dx == 0) {
+            inputs = firstInput;
+            return;
+        }
+        int imm = Math.floorMod(dx, 16);
+        if (rotated != imm) {
+            for (int v = 0; v < vectors; v++) {
+                line("valignd $%d, %%%%zmm%2$d, %%%%zmm%2$d, %%%%zmm%3$d", imm, firstInput + v, firstInput + vectors + v);
+            }
+            rotated = imm;
+        }
+        inputs = firstInput + vectors;
     }
 
     /**
@@ -104,16 +161,16 @@ final class AsmBlock {
         if (embedded) {
             for (int v = 0; v < vectors; v++) {
                 // AT&T order; int8: u8 inputs (the middle operand) times the s8 weights (the memory operand)
-                line(op + " %d(%%[w])%%{1to16%%}, %%%%zmm%d, %%%%zmm%d", rel, firstInput + v, acc(channel, v));
+                line(op + " %d(%%[w])%%{1to16%%}, %%%%zmm%d, %%%%zmm%d", rel, inputs + v, acc(channel, v));
             }
             return;
         }
         // temporaries rotate so consecutive broadcasts do not wait on each other's readers
-        int temp = firstInput + vectors + nextTemp;
-        nextTemp = (nextTemp + 1) % (SIX - firstInput - vectors);
+        int temp = firstInput + inputRegisters() + nextTemp;
+        nextTemp = (nextTemp + 1) % (SIX - firstInput - inputRegisters());
         line((kind == Kind.FLOAT ? "vbroadcastss" : "vpbroadcastd") + " %d(%%[w]), %%%%zmm%d", rel, temp);
         for (int v = 0; v < vectors; v++) {
-            line(op + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", temp, firstInput + v, acc(channel, v));
+            line(op + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", temp, inputs + v, acc(channel, v));
         }
     }
 
@@ -133,7 +190,8 @@ final class AsmBlock {
 
     /**
      * Activation (0 none, 1 ReLU, 2 ReLU6 with 6.0f at {@code sixByteOffset} of the table) and the stores of
-     * one channel's vectors at this byte offset from the output pointer; the last vector goes through mask k1.
+     * one channel's vectors at this byte offset from the output pointer; the last vector goes through mask k1
+     * ({@code maskLast}), or every vector (row blocks: k1 holds a row's interior lanes).
      */
     void store(int channel, int outByteOffset, int act, int sixByteOffset, boolean maskLast) {
         if (act >= 1 && channel == 0) {
@@ -150,7 +208,7 @@ final class AsmBlock {
             if (act == 2) {
                 line("vminps %%%%zmm%d, %%%%zmm%2$d, %%%%zmm%2$d", SIX, a);
             }
-            boolean masked = maskLast && v == vectors - 1;
+            boolean masked = rows || maskLast && v == vectors - 1;
             line("vmovups %%%%zmm%d, %d(%%[o])%s", a, outByteOffset + 64 * v, masked ? "%{%%k1%}" : "");
         }
     }

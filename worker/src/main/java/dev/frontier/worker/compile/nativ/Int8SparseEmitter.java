@@ -60,9 +60,9 @@ final class Int8SparseEmitter {
      */
     static String emit(StringBuilder data, String fn, NativeOps.Int8Conv c, Layout li, Layout lo) {
         List<BitSet> sets = quadTaps(c);
-        SparseConvEmitter.Blocks blocks = SparseConvEmitter.Blocks.of(lo);
-        int size = AsmBlock.channelsPerGroup(blocks.vectors(), blocks.count());
-        return SparseConvEmitter.layerBody(fn, SparseConvEmitter.group(sets, IntStream.range(0, c.cout()).toArray(), size), lo,
+        SparseConvEmitter.Blocks blocks = SparseConvEmitter.Blocks.of(li, lo, c.k(), c.pad());
+        int size = AsmBlock.channelsPerGroup(blocks);
+        return SparseConvEmitter.layerBody(fn, SparseConvEmitter.group(sets, IntStream.range(0, c.cout()).toArray(), size), blocks, lo,
                 (g, ocs) -> {
                     groupFunction(data, g, ocs, sets, c, li, lo);
                     return String.format(Locale.ROOT, "    %s(q, out, %s_w, sc, %s_b, %s_comp);%n", g, g, fn, fn);
@@ -73,13 +73,13 @@ final class Int8SparseEmitter {
                                       Layout li, Layout lo) {
         int k = c.k();
         int k2 = k * k;
-        SparseConvEmitter.Blocks blocks = SparseConvEmitter.Blocks.of(lo);
+        SparseConvEmitter.Blocks blocks = SparseConvEmitter.Blocks.of(li, lo, k, c.pad());
         List<Integer> table = new ArrayList<>();
-        AsmBlock asm = new AsmBlock(AsmBlock.Kind.INT8, ocs.length, blocks.vectors(), blocks.count());
+        AsmBlock asm = new AsmBlock(AsmBlock.Kind.INT8, ocs.length, blocks);
         for (int j = 0; j < ocs.length; j++) {
             asm.zero(j);
         }
-        SparseConvEmitter.units(asm, ocs, sets, SparseConvEmitter.tapOffset(li, k, c.pad()),
+        SparseConvEmitter.units(asm, ocs, sets, blocks.loader(asm, li, k, c.pad()),
                 (oc, i) -> {
                     table.add(dword(c, oc, i / k2, i % k2));
                     return (table.size() - 1) * 4;
@@ -88,7 +88,7 @@ final class Int8SparseEmitter {
         table.add(Float.floatToIntBits(6f));
         for (int j = 0; j < ocs.length; j++) {
             asm.dequantize(j, ocs[j]);
-            asm.store(j, ocs[j] * lo.plane() * 4, c.h().act(), six, blocks.lastMask() != 0xFFFF);
+            asm.store(j, ocs[j] * lo.plane() * 4, c.h().act(), six, blocks.masked());
         }
         sb.append("static const int32_t ").append(g).append("_w[").append(table.size()).append("] __attribute__((aligned(64))) = {");
         for (int i = 0; i < table.size(); i++) {

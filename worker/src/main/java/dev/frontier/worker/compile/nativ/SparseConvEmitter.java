@@ -26,6 +26,8 @@ final class SparseConvEmitter {
      * 12x2 0.108; assembly: 6x4 0.118, 8x3 0.108, 12x2 0.097.
      */
     static final int VECTORS = Integer.getInteger("frontier.native.sparseVectors", 2);
+    /** Row-aligned blocks where the geometry allows them ({@link Blocks}); off only to measure the difference. */
+    static final boolean ROWS = !Boolean.getBoolean("frontier.native.noRowBlocks");
 
     private SparseConvEmitter() {
     }
@@ -46,8 +48,8 @@ final class SparseConvEmitter {
             taps.add(s);
         }
         int[] order = c.sparse() != null ? c.sparse().order() : java.util.stream.IntStream.range(0, c.cout()).toArray();
-        Blocks blocks = Blocks.of(lo);
-        return layerBody(fn, group(taps, order, AsmBlock.channelsPerGroup(blocks.vectors(), blocks.count())), lo, (g, ocs) -> {
+        Blocks blocks = Blocks.of(li, lo, k, c.padding());
+        return layerBody(fn, group(taps, order, AsmBlock.channelsPerGroup(blocks)), blocks, lo, (g, ocs) -> {
             groupFunction(sb, g, ocs, taps, c, li, lo);
             return "    " + g + "(in, out, " + g + "_w);\n";
         });
@@ -55,14 +57,18 @@ final class SparseConvEmitter {
 
     /**
      * The layer body: one call per group ({@code function} emits the group's function named by its first
-     * argument and returns the call), then the ring columns the flattened blocks overwrote are zeroed again.
+     * argument and returns the call), then the ring columns the flattened blocks overwrote are zeroed again
+     * (row blocks store interior lanes only).
      */
-    static String layerBody(String fn, List<int[]> groups, Layout lo, java.util.function.BiFunction<String, int[], String> function) {
+    static String layerBody(String fn, List<int[]> groups, Blocks blocks, Layout lo,
+                            java.util.function.BiFunction<String, int[], String> function) {
         StringBuilder body = new StringBuilder();
         for (int gi = 0; gi < groups.size(); gi++) {
             body.append(function.apply(fn + "_g" + gi, groups.get(gi)));
         }
-        body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), lo.c()));
+        if (!blocks.rows()) {
+            body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), lo.c()));
+        }
         return body.toString();
     }
 
@@ -76,7 +82,7 @@ final class SparseConvEmitter {
                                       Layout li, Layout lo) {
         int k = c.kh();
         int k2 = k * k;
-        Blocks blocks = Blocks.of(lo);
+        Blocks blocks = Blocks.of(li, lo, k, c.padding());
         int nv = blocks.vectors();
         int lastMask = blocks.lastMask();
         StringBuilder code = new StringBuilder();
@@ -84,12 +90,12 @@ final class SparseConvEmitter {
         code.append("static FR_NOIPA void ").append(g)
                 .append("(const float *restrict in, float *restrict out, const float *restrict wt) {\n");
         code.append(blocks.loopHead());
-        AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, ocs.length, nv, blocks.count());
+        AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, ocs.length, blocks);
         for (int j = 0; j < ocs.length; j++) {
             asm.bias(j, table.size() * 4);
             table.add(c.bias()[ocs[j]]);
         }
-        units(asm, ocs, taps, tapOffset(li, k, c.padding()),
+        units(asm, ocs, taps, blocks.loader(asm, li, k, c.padding()),
                 (oc, i) -> {
                     table.add(c.w()[oc * c.cin() * k2 + i]);
                     return (table.size() - 1) * 4;
@@ -97,7 +103,7 @@ final class SparseConvEmitter {
         int six = table.size() * 4;
         table.add(6f);
         for (int j = 0; j < ocs.length; j++) {
-            asm.store(j, ocs[j] * lo.plane() * 4, c.h().act(), six, lastMask != 0xFFFF);
+            asm.store(j, ocs[j] * lo.plane() * 4, c.h().act(), six, blocks.masked());
         }
         code.append(asm.statement("s", "in + p", "w", "wt", "o", "out + p", "m", String.format(Locale.ROOT, "0x%X", lastMask)));
         float[] w = new float[table.size()];
@@ -126,16 +132,15 @@ final class SparseConvEmitter {
 
     /**
      * The group's straight-line body: every unit (index in the channels' sets) that some channel of the
-     * group keeps is one load of its input vectors, then one multiply-add per channel that keeps it.
+     * group keeps is one load of its input vectors ({@code load}), then one multiply-add per channel that keeps it.
      */
-    static void units(AsmBlock asm, int[] ocs, List<BitSet> sets, java.util.function.IntUnaryOperator inputByteOffset,
-                      Weights weights) {
+    static void units(AsmBlock asm, int[] ocs, List<BitSet> sets, java.util.function.IntConsumer load, Weights weights) {
         BitSet union = new BitSet();
         for (int oc : ocs) {
             union.or(sets.get(oc));
         }
         for (int i = union.nextSetBit(0); i >= 0; i = union.nextSetBit(i + 1)) {
-            asm.load(inputByteOffset.applyAsInt(i));
+            load.accept(i);
             for (int j = 0; j < ocs.length; j++) {
                 if (sets.get(ocs[j]).get(i)) {
                     asm.multiplyAdd(j, weights.add(ocs[j], i));
@@ -148,16 +153,52 @@ final class SparseConvEmitter {
      * How a group's code walks the flattened interior of the output plane: {@code count} blocks of
      * {@code vectors} x 16 positions starting at {@code start}, the last one shifted back to end exactly at
      * {@code end}; a plane shorter than one block of VECTORS vectors is one block whose last vector is masked.
+     * <p>Row blocks ({@code rows}): when a padded row is exactly one vector (rows of 14 with a ring of 1),
+     * every vector is one whole row, so every load is aligned (the buffers and planes are 64-byte aligned),
+     * the taps beside the centre are lane rotations of the loaded row, and the stores are masked to the
+     * row's interior ({@code lastMask} then applies to every vector). Demo VGG 8x conv3/conv4 (14 x 14).
      */
-    record Blocks(int start, int end, int vectors, int count, int lastMask) {
-        static Blocks of(Layout lo) {
+    record Blocks(int start, int end, int vectors, int count, int lastMask, boolean rows) {
+        static Blocks of(Layout li, Layout lo, int k, int pad) {
+            if (ROWS && lo.rowStride() == 16 && li.rowStride() == 16 && li.plane() == lo.plane() && lo.plane() % 16 == 0
+                    && k % 2 == 1 && pad == k / 2 && lo.pad() >= pad && li.pad() >= pad) {
+                int nv = Math.min(VECTORS, lo.h());
+                int start = lo.pad() * 16;
+                return new Blocks(start, start + lo.h() * 16, nv, (lo.h() + nv - 1) / nv, ((1 << lo.w()) - 1) << lo.pad(), true);
+            }
             int start = lo.interiorStart();
             int end = lo.interiorEnd();
             int n = end - start;
             if (n >= 16 * VECTORS) {
-                return new Blocks(start, end, VECTORS, (n + 16 * VECTORS - 1) / (16 * VECTORS), 0xFFFF);
+                return new Blocks(start, end, VECTORS, (n + 16 * VECTORS - 1) / (16 * VECTORS), 0xFFFF, false);
             }
-            return new Blocks(start, end, (n + 15) / 16, 1, n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1);
+            return new Blocks(start, end, (n + 15) / 16, 1, n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1, false);
+        }
+
+        /** Whether the last vector of a block (row blocks: every vector) stores through mask k1. */
+        boolean masked() {
+            return rows || lastMask != 0xFFFF;
+        }
+
+        /**
+         * What loading unit {@code i} (= channel * k2 + tap, channel an input channel or an int8 quad) emits:
+         * the tap's vectors at their flattened offset, or (row blocks) the tap's row once, rotated per column.
+         */
+        java.util.function.IntConsumer loader(AsmBlock asm, Layout li, int k, int pad) {
+            if (!rows) {
+                java.util.function.IntUnaryOperator offset = tapOffset(li, k, pad);
+                return i -> asm.load(offset.applyAsInt(i));
+            }
+            int k2 = k * k;
+            int[] loaded = {-1};
+            return i -> {
+                int row = i / k;
+                if (row != loaded[0]) {
+                    asm.loadRow(4 * (i / k2 * li.plane() + (i % k2 / k - pad) * li.rowStride()));
+                    loaded[0] = row;
+                }
+                asm.shift(i % k - pad);
+            };
         }
 
         /** Opens the loop over blocks; the body sees {@code p}, the block's first position. */

@@ -108,6 +108,27 @@ class NativeModelTest {
         check(VariantMaker.patternConnectivity(g, 8, 4), "awkward pattern 8x");
     }
 
+    /**
+     * Rows of 14 (a ring of 1: one vector per padded row) take the row-aligned sparse blocks: aligned loads,
+     * side taps as lane rotations, masked stores; 9 rows make the last block of two rows overlap the one before.
+     */
+    @Test
+    void rowAlignedSparseBlocksMatchReference() {
+        NetworkBuilder b = new NetworkBuilder(51, 6, 9, 14);
+        b.conv("c1", 19, 3, 1, 1).relu("r1");
+        b.conv("c2", 26, 3, 1, 1).relu6("r2");
+        b.conv("c3", 21, 3, 1, 1).relu("r3");
+        Graph dense = randomize(b.flatten("f").linear("fc", 5).build(), 18);
+        Graph g = VariantMaker.patternConnectivity(dense, 8, 4);
+        Plan plan = FrontierCompiler.compile(g, FrontierCompiler.Options.untuned());
+        assertThat(ModelEmitter.modelSource(plan)).as("generated C").contains("valignd");
+        check(g, "row-aligned sparse blocks");
+        Graph q = int8(dense, "\"prune\":{\"scheme\":\"pattern\",\"patterns\":8,\"connectivity\":0.7}");
+        assertThat(ModelEmitter.modelSource(FrontierCompiler.compile(q, FrontierCompiler.Options.untuned())))
+                .as("generated int8 C").contains("valignd").contains("vmovdqa32");
+        checkExact(q, "int8 row-aligned sparse blocks");
+    }
+
     /** Filters whose kernels were all pruned keep only their bias; one input channel feeds nothing. */
     @Test
     void allPrunedFiltersAndChannels() {
