@@ -26,6 +26,10 @@ final class AsmBlock {
     private final boolean embedded;
     /** Row-aligned blocks (see {@link SparseConvEmitter.Blocks#rows}): taps along a row are lane rotations. */
     private final boolean rows;
+    /** Aligned blocks: NV + 1 aligned lines loaded, a tap's vectors shifted out of them ({@link #loadAligned}). */
+    private final boolean aligned;
+    /** Aligned blocks: the byte offset of the lines loaded now (none: MIN_VALUE). */
+    private int loadedBase = Integer.MIN_VALUE;
     /** The input vectors' first register, right after the accumulators (row blocks: the unshifted row). */
     private final int firstInput;
     /** Where the multiply-adds read their inputs now: the loaded vectors, or (row blocks) a rotation of them. */
@@ -46,10 +50,17 @@ final class AsmBlock {
      * Whether weights are embedded broadcasts (see {@link #multiplyAdd}): in cold code, and in row blocks,
      * whose aligned loads leave the load ports room for them (demo VGG 8x conv3 / conv4, 14 x 14: 0.0093 /
      * 0.0191 ms with a broadcast register, 0.0076 / 0.0149 embedded; flattened 28 x 28 conv2, misaligned:
-     * 0.0177 -> 0.021 ms embedded).
+     * 0.0177 -> 0.021 ms embedded; aligned blocks, see {@link #loadAligned}).
      */
     static boolean embedded(SparseConvEmitter.Blocks b) {
-        return cold(b.count()) || b.rows();
+        return cold(b.count()) || b.rows() || b.aligned() && EMBED_ALIGNED;
+    }
+
+    private static final boolean EMBED_ALIGNED = !Boolean.getBoolean("frontier.native.noEmbedAligned");
+
+    /** Registers the inputs take: the loaded vectors, and the rotated / shifted ones beside them. */
+    private static int inputRegisters(SparseConvEmitter.Blocks b) {
+        return b.rows() ? 2 * b.vectors() : b.aligned() ? 2 * b.vectors() + 1 : b.vectors();
     }
 
     /**
@@ -59,17 +70,18 @@ final class AsmBlock {
      * blocks hold the rotated inputs beside the loaded ones: 13 x 2).
      */
     static int channelsPerGroup(SparseConvEmitter.Blocks b) {
-        int inputs = b.rows() ? 2 * b.vectors() : b.vectors();
-        return Math.max(1, (SIX - inputs - (embedded(b) ? 0 : 4)) / b.vectors());
+        return Math.max(1, (SIX - inputRegisters(b) - (embedded(b) ? 0 : 4)) / b.vectors());
     }
 
     /** {@code blocks}: how many times per call the block's code runs (see {@link #multiplyAdd}), row-aligned or not. */
     AsmBlock(Kind kind, int channels, SparseConvEmitter.Blocks blocks) {
         this.embedded = embedded(blocks);
         this.rows = blocks.rows();
+        this.aligned = blocks.aligned();
         this.vectors = blocks.vectors();
-        // accumulators, the input vectors (row blocks: and their rotation), a broadcast temporary unless embedded
-        if (channels * vectors + (rows ? 2 : 1) * vectors + (embedded ? 0 : 1) > SIX || vectors > 4) {
+        this.inputRegisters = inputRegisters(blocks);
+        // accumulators, the input vectors (and their rotation or shift), a broadcast temporary unless embedded
+        if (channels * vectors + inputRegisters + (embedded ? 0 : 1) > SIX || vectors > 4) {
             throw new IllegalArgumentException("block of " + channels + "x" + vectors + " does not fit the registers");
         }
         this.firstInput = channels * vectors;
@@ -77,9 +89,7 @@ final class AsmBlock {
         this.kind = kind;
     }
 
-    private int inputRegisters() {
-        return (rows ? 2 : 1) * vectors;
-    }
+    private final int inputRegisters;
 
     private int acc(int channel, int v) {
         return channel * vectors + v;
@@ -118,6 +128,38 @@ final class AsmBlock {
         }
         inputs = firstInput;
         rotated = 0;
+    }
+
+    /**
+     * Aligned blocks (the block's first position a multiple of 16): the tap's vectors start {@code m} lanes
+     * into an aligned line; the NV + 1 lines from there are loaded (once for the taps that share them) and
+     * each vector is the {@code valignd} of two neighbours. Misaligned 512-bit loads cross a cache line and
+     * cost two: demo VGG 8x conv2 (28 x 28, rows of 30) 0.0200 -> 0.0182 ms, the same binary pair timed
+     * alternately (embedded weights; with a broadcast register 0.0170 vs 0.0160 in one bench run).
+     */
+    void loadAligned(int byteOffset) {
+        int lane = Math.floorDiv(byteOffset, 4);
+        int base = Math.floorDiv(lane, 16) * 16;
+        int m = lane - base;
+        if (base != loadedBase) {
+            for (int v = 0; v <= vectors; v++) {
+                line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", 4 * base + 64 * v, firstInput + v);
+            }
+            loadedBase = base;
+            rotated = 0;
+        }
+        if (m == 0) {
+            inputs = firstInput;
+            return;
+        }
+        if (rotated != m) {
+            // AT&T order: valignd $m, low, high, dst -> dst lane L = (high:low)[L + m]
+            for (int v = 0; v < vectors; v++) {
+                line("valignd $%d, %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", m, firstInput + v, firstInput + v + 1, firstInput + vectors + 1 + v);
+            }
+            rotated = m;
+        }
+        inputs = firstInput + vectors + 1;
     }
 
     /**
@@ -166,8 +208,8 @@ final class AsmBlock {
             return;
         }
         // temporaries rotate so consecutive broadcasts do not wait on each other's readers
-        int temp = firstInput + inputRegisters() + nextTemp;
-        nextTemp = (nextTemp + 1) % (SIX - firstInput - inputRegisters());
+        int temp = firstInput + inputRegisters + nextTemp;
+        nextTemp = (nextTemp + 1) % (SIX - firstInput - inputRegisters);
         line((kind == Kind.FLOAT ? "vbroadcastss" : "vpbroadcastd") + " %d(%%[w]), %%%%zmm%d", rel, temp);
         for (int v = 0; v < vectors; v++) {
             line(op + " %%%%zmm%d, %%%%zmm%d, %%%%zmm%d", temp, inputs + v, acc(channel, v));

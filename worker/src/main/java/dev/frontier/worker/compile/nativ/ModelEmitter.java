@@ -241,6 +241,7 @@ final class ModelEmitter {
         sb.append("\n};\n");
         sb.append(String.format(Locale.ROOT, """
                 #define FR_LAYERS %d
+                #define FR_GUARD_BYTES 256
                 struct frontier_model { float *buf[FR_BUFFERS]; };
 
                 int frontier_model_input_size(void) { return %d; }
@@ -252,17 +253,20 @@ final class ModelEmitter {
                     frontier_model *m = calloc(1, sizeof(frontier_model));
                     if (!m) return 0;
                     for (int b = 0; b < FR_BUFFERS; b++) {
-                        size_t bytes = (fr_buffer_floats[b] * sizeof(float) + 63) / 64 * 64;
-                        m->buf[b] = aligned_alloc(64, bytes);
-                        if (!m->buf[b]) { frontier_model_destroy(m); return 0; }
-                        memset(m->buf[b], 0, bytes); /* the zero rings every kernel relies on */
+                        /* a guard before each buffer: aligned sparse blocks load the 64-byte lines around a
+                           plane's first taps, up to 30 floats before it (never used for kept outputs) */
+                        size_t bytes = (fr_buffer_floats[b] * sizeof(float) + 63) / 64 * 64 + FR_GUARD_BYTES;
+                        float *base = aligned_alloc(64, bytes);
+                        if (!base) { frontier_model_destroy(m); return 0; }
+                        memset(base, 0, bytes); /* the zero rings every kernel relies on */
+                        m->buf[b] = base + FR_GUARD_BYTES / sizeof(float);
                     }
                     return m;
                 }
 
                 void frontier_model_destroy(frontier_model *m) {
                     if (!m) return;
-                    for (int b = 0; b < FR_BUFFERS; b++) free(m->buf[b]);
+                    for (int b = 0; b < FR_BUFFERS; b++) if (m->buf[b]) free(m->buf[b] - FR_GUARD_BYTES / sizeof(float));
                     free(m);
                 }
 

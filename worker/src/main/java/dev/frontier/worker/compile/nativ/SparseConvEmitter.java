@@ -28,6 +28,8 @@ final class SparseConvEmitter {
     static final int VECTORS = Integer.getInteger("frontier.native.sparseVectors", 2);
     /** Row-aligned blocks where the geometry allows them ({@link Blocks}); off only to measure the difference. */
     static final boolean ROWS = !Boolean.getBoolean("frontier.native.noRowBlocks");
+    /** Aligned blocks where they cost no extra vectors ({@link Blocks}); off only to measure the difference. */
+    static final boolean ALIGNED = !Boolean.getBoolean("frontier.native.noAlignedBlocks");
 
     private SparseConvEmitter() {
     }
@@ -68,6 +70,14 @@ final class SparseConvEmitter {
         }
         if (!blocks.rows()) {
             body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), lo.c()));
+        }
+        if (blocks.aligned()) {
+            // the aligned blocks also cover ring positions before the first interior row and after the last
+            body.append(String.format(Locale.ROOT,
+                    "    for (int c = 0; c < %d; c++) {%n        float *pl = out + (size_t) c * %d;%n"
+                            + "        memset(pl + %d, 0, %d);%n        memset(pl + %d, 0, %d);%n    }%n",
+                    lo.c(), lo.plane(), blocks.start(), 4 * (lo.interiorStart() - blocks.start()), lo.interiorEnd(),
+                    4 * (blocks.end() - lo.interiorEnd())));
         }
         return body.toString();
     }
@@ -158,26 +168,45 @@ final class SparseConvEmitter {
      * the taps beside the centre are lane rotations of the loaded row, and the stores are masked to the
      * row's interior ({@code lastMask} then applies to every vector). Demo VGG 8x conv3/conv4 (14 x 14).
      */
-    record Blocks(int start, int end, int vectors, int count, int lastMask, boolean rows) {
+    record Blocks(int start, int end, int vectors, int count, int lastMask, Mode mode) {
+        /** Flattened (unaligned loads), row blocks, or aligned blocks over any row stride. */
+        enum Mode { FLAT, ROWS, ALIGNED }
+
         static Blocks of(Layout li, Layout lo, int k, int pad) {
-            if (ROWS && lo.rowStride() == 16 && li.rowStride() == 16 && li.plane() == lo.plane() && lo.plane() % 16 == 0
-                    && k % 2 == 1 && pad == k / 2 && lo.pad() >= pad && li.pad() >= pad) {
+            boolean same = li.plane() == lo.plane() && li.rowStride() == lo.rowStride() && k % 2 == 1 && pad == k / 2
+                    && lo.pad() >= pad && li.pad() >= pad;
+            if (ROWS && same && lo.rowStride() == 16) {
                 int nv = Math.min(VECTORS, lo.h());
                 int start = lo.pad() * 16;
-                return new Blocks(start, start + lo.h() * 16, nv, (lo.h() + nv - 1) / nv, ((1 << lo.w()) - 1) << lo.pad(), true);
+                return new Blocks(start, start + lo.h() * 16, nv, (lo.h() + nv - 1) / nv, ((1 << lo.w()) - 1) << lo.pad(), Mode.ROWS);
             }
             int start = lo.interiorStart();
             int end = lo.interiorEnd();
             int n = end - start;
             if (n >= 16 * VECTORS) {
-                return new Blocks(start, end, VECTORS, (n + 16 * VECTORS - 1) / (16 * VECTORS), 0xFFFF, false);
+                int count = (n + 16 * VECTORS - 1) / (16 * VECTORS);
+                int alignedStart = Math.floorDiv(start, 16) * 16;
+                int alignedEnd = (end + 15) / 16 * 16;
+                // aligned blocks only where they compute no more vectors than the flattened ones
+                if (ALIGNED && same && (alignedEnd - alignedStart + 16 * VECTORS - 1) / (16 * VECTORS) == count) {
+                    return new Blocks(alignedStart, alignedEnd, VECTORS, count, 0xFFFF, Mode.ALIGNED);
+                }
+                return new Blocks(start, end, VECTORS, count, 0xFFFF, Mode.FLAT);
             }
-            return new Blocks(start, end, (n + 15) / 16, 1, n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1, false);
+            return new Blocks(start, end, (n + 15) / 16, 1, n % 16 == 0 ? 0xFFFF : (1 << (n % 16)) - 1, Mode.FLAT);
+        }
+
+        boolean rows() {
+            return mode == Mode.ROWS;
+        }
+
+        boolean aligned() {
+            return mode == Mode.ALIGNED;
         }
 
         /** Whether the last vector of a block (row blocks: every vector) stores through mask k1. */
         boolean masked() {
-            return rows || lastMask != 0xFFFF;
+            return rows() || lastMask != 0xFFFF;
         }
 
         /**
@@ -185,9 +214,9 @@ final class SparseConvEmitter {
          * the tap's vectors at their flattened offset, or (row blocks) the tap's row once, rotated per column.
          */
         java.util.function.IntConsumer loader(AsmBlock asm, Layout li, int k, int pad) {
-            if (!rows) {
+            if (!rows()) {
                 java.util.function.IntUnaryOperator offset = tapOffset(li, k, pad);
-                return i -> asm.load(offset.applyAsInt(i));
+                return aligned() ? i -> asm.loadAligned(offset.applyAsInt(i)) : i -> asm.load(offset.applyAsInt(i));
             }
             int k2 = k * k;
             int[] loaded = {-1};
