@@ -30,6 +30,8 @@ final class AsmBlock {
     private final boolean aligned;
     /** Aligned blocks: the byte offset of the lines loaded now (none: MIN_VALUE). */
     private int loadedBase = Integer.MIN_VALUE;
+    /** Aligned blocks: where in its 64-byte line every block's first position sits (the same for all blocks). */
+    private final int phase;
     /** The input vectors' first register, right after the accumulators (row blocks: the unshifted row). */
     private final int firstInput;
     /** Where the multiply-adds read their inputs now: the loaded vectors, or (row blocks) a rotation of them. */
@@ -78,6 +80,7 @@ final class AsmBlock {
         this.embedded = embedded(blocks);
         this.rows = blocks.rows();
         this.aligned = blocks.aligned();
+        this.phase = Math.floorMod(blocks.start(), 16);
         this.vectors = blocks.vectors();
         this.inputRegisters = inputRegisters(blocks);
         // accumulators, the input vectors (and their rotation or shift), a broadcast temporary unless embedded
@@ -131,19 +134,21 @@ final class AsmBlock {
     }
 
     /**
-     * Aligned blocks (the block's first position a multiple of 16): the tap's vectors start {@code m} lanes
-     * into an aligned line; the NV + 1 lines from there are loaded (once for the taps that share them) and
-     * each vector is the {@code valignd} of two neighbours. Misaligned 512-bit loads cross a cache line and
-     * cost two: demo VGG 8x conv2 (28 x 28, rows of 30) 0.0200 -> 0.0182 ms, the same binary pair timed
+     * Aligned blocks (every block's first position at the same place in its line, {@code phase}; the buffers
+     * and planes are 64-byte aligned): the tap's vectors start {@code m} lanes into an aligned line; the
+     * NV + 1 lines from there are loaded (once for the taps that share them) and each vector is the
+     * {@code valignd} of two neighbours. Misaligned 512-bit loads cross a cache line and
+     * cost two: demo VGG 8x conv2 (28 x 28, rows of 30) 0.0200 -> 0.0182 ms, int8 + 8x conv5 (7 x 7)
+     * 0.0081 -> 0.0073 (float conv5, cold code, unchanged), the same binary pairs timed
      * alternately (embedded weights; with a broadcast register 0.0170 vs 0.0160 in one bench run).
      */
     void loadAligned(int byteOffset) {
-        int lane = Math.floorDiv(byteOffset, 4);
+        int lane = phase + Math.floorDiv(byteOffset, 4);
         int base = Math.floorDiv(lane, 16) * 16;
         int m = lane - base;
         if (base != loadedBase) {
             for (int v = 0; v <= vectors; v++) {
-                line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", 4 * base + 64 * v, firstInput + v);
+                line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", 4 * (base - phase) + 64 * v, firstInput + v);
             }
             loadedBase = base;
             rotated = 0;

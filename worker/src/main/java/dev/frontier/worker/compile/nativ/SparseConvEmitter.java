@@ -71,13 +71,10 @@ final class SparseConvEmitter {
         if (!blocks.rows()) {
             body.append(String.format(Locale.ROOT, "    fr_zero_ring_cols(out, %s, 0, %d);%n", CText.layout(lo), lo.c()));
         }
-        if (blocks.aligned()) {
-            // the aligned blocks also cover ring positions before the first interior row and after the last
-            body.append(String.format(Locale.ROOT,
-                    "    for (int c = 0; c < %d; c++) {%n        float *pl = out + (size_t) c * %d;%n"
-                            + "        memset(pl + %d, 0, %d);%n        memset(pl + %d, 0, %d);%n    }%n",
-                    lo.c(), lo.plane(), blocks.start(), 4 * (lo.interiorStart() - blocks.start()), lo.interiorEnd(),
-                    4 * (blocks.end() - lo.interiorEnd())));
+        if (blocks.aligned() && blocks.end() > lo.interiorEnd()) {
+            // the aligned blocks ran on into the ring after the last interior row
+            body.append(String.format(Locale.ROOT, "    for (int c = 0; c < %d; c++) memset(out + (size_t) c * %d + %d, 0, %d);%n",
+                    lo.c(), lo.plane(), lo.interiorEnd(), 4 * (blocks.end() - lo.interiorEnd())));
         }
         return body.toString();
     }
@@ -185,11 +182,11 @@ final class SparseConvEmitter {
             int n = end - start;
             if (n >= 16 * VECTORS) {
                 int count = (n + 16 * VECTORS - 1) / (16 * VECTORS);
-                int alignedStart = Math.floorDiv(start, 16) * 16;
-                int alignedEnd = (end + 15) / 16 * 16;
-                // aligned blocks only where they compute no more vectors than the flattened ones
-                if (ALIGNED && same && (alignedEnd - alignedStart + 16 * VECTORS - 1) / (16 * VECTORS) == count) {
-                    return new Blocks(alignedStart, alignedEnd, VECTORS, count, 0xFFFF, Mode.ALIGNED);
+                // aligned blocks run on past the interior instead of stepping back, as far as the ring
+                // after it reaches (further would write into the next channel's plane)
+                int past = count * 16 * VECTORS - n;
+                if (ALIGNED && same && past <= lo.pad() * lo.rowStride() + lo.pad()) {
+                    return new Blocks(start, start + count * 16 * VECTORS, VECTORS, count, 0xFFFF, Mode.ALIGNED);
                 }
                 return new Blocks(start, end, VECTORS, count, 0xFFFF, Mode.FLAT);
             }

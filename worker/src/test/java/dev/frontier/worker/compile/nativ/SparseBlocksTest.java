@@ -23,29 +23,32 @@ class SparseBlocksTest {
     }
 
     @Test
-    void otherStridesAlignWhenThatCostsNoExtraVector() {
+    void otherStridesRunOnIntoTheRingInsteadOfSteppingBack() {
         SparseConvEmitter.Blocks b = blocks(28, 28);
         assertThat(b.mode()).isEqualTo(SparseConvEmitter.Blocks.Mode.ALIGNED);
-        assertThat(b.start() % 16).isZero();
-        assertThat(b.end() % 16).isZero();
-        assertThat(b.start()).isLessThanOrEqualTo(31);
-        assertThat(b.end()).isGreaterThanOrEqualTo(new Layout(8, 28, 28, 1).interiorEnd());
+        assertThat(b.start()).isEqualTo(new Layout(8, 28, 28, 1).interiorStart());
         assertThat(b.count()).isEqualTo(27);
-        // 7 x 7: aligned would take 3 blocks of 2 vectors instead of 2
-        assertThat(blocks(7, 7).mode()).isEqualTo(SparseConvEmitter.Blocks.Mode.FLAT);
-        assertThat(blocks(7, 7).count()).isEqualTo(2);
+        assertThat(b.end()).isEqualTo(b.start() + 27 * 32);
+        assertThat(b.end() - new Layout(8, 28, 28, 1).interiorEnd()).as("within the ring after the last row").isLessThanOrEqualTo(31);
+        SparseConvEmitter.Blocks small = blocks(7, 7);
+        assertThat(small.mode()).isEqualTo(SparseConvEmitter.Blocks.Mode.ALIGNED);
+        assertThat(small.count()).isEqualTo(2);
+        // 5 x 5 (rows of 7): two blocks would run 31 positions past the interior, the ring after it is 8
+        assertThat(blocks(5, 5).mode()).isEqualTo(SparseConvEmitter.Blocks.Mode.FLAT);
     }
 
     @Test
     void alignedBlocksTakeTheirInputsShiftedOutOfAlignedLines() {
-        SparseConvEmitter.Blocks b = blocks(28, 28);
+        SparseConvEmitter.Blocks b = blocks(28, 28); // blocks start at 31 + 32 b: 15 lanes into a line
         AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, AsmBlock.channelsPerGroup(b), b);
-        asm.loadAligned(4 * -31);
-        asm.loadAligned(4 * -30);
+        asm.loadAligned(4 * -34);
+        asm.loadAligned(4 * -33);
         asm.loadAligned(4 * -32);
+        asm.loadAligned(4 * -31);
         String text = asm.statement("s", "in", "w", "w", "o", "out", "m", "0xFFFF");
-        assertThat(text).contains("vmovaps -128(%[s])").contains("vmovaps -64(%[s])").contains("vmovaps 0(%[s])")
-                .contains("valignd $1,").contains("valignd $2,").doesNotContain("vmovups");
-        assertThat(text.split("vmovaps", -1).length - 1).as("three lines loaded once for the three taps").isEqualTo(3);
+        // lanes 15 - 34 .. 15 - 32 = -19 .. -17: the line at -32, 13 to 15 in; -16: the next line, unshifted
+        assertThat(text).contains("vmovaps -188(%[s])").contains("vmovaps -124(%[s])").contains("vmovaps -60(%[s])")
+                .contains("valignd $13,").contains("valignd $14,").contains("valignd $15,").doesNotContain("vmovups");
+        assertThat(text.split("vmovaps", -1).length - 1).as("lines loaded once per line group").isEqualTo(6);
     }
 }
