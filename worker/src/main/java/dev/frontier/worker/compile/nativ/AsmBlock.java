@@ -34,6 +34,8 @@ final class AsmBlock {
     private final int phase;
     /** The input vectors' first register, right after the accumulators (row blocks: the unshifted row). */
     private final int firstInput;
+    /** Registers the inputs take (loaded, and rotated or shifted), after firstInput; the broadcast temporaries follow. */
+    private final int inputRegisters;
     /** Where the multiply-adds read their inputs now: the loaded vectors, or (row blocks) a rotation of them. */
     private int inputs;
     /** The rotation (lanes) the shifted registers hold for the row loaded now; 0 = none yet. */
@@ -58,6 +60,7 @@ final class AsmBlock {
         return cold(b.count()) || b.rows() || b.aligned() && EMBED_ALIGNED;
     }
 
+    /** Off only to measure the difference (see {@link #loadAligned}). */
     private static final boolean EMBED_ALIGNED = !Boolean.getBoolean("frontier.native.noEmbedAligned");
 
     /** Registers the inputs take: the loaded vectors, and the rotated / shifted ones beside them. */
@@ -91,8 +94,6 @@ final class AsmBlock {
         this.inputs = firstInput;
         this.kind = kind;
     }
-
-    private final int inputRegisters;
 
     private int acc(int channel, int v) {
         return channel * vectors + v;

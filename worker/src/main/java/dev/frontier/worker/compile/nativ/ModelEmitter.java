@@ -253,8 +253,9 @@ final class ModelEmitter {
                     frontier_model *m = calloc(1, sizeof(frontier_model));
                     if (!m) return 0;
                     for (int b = 0; b < FR_BUFFERS; b++) {
-                        /* a guard before each buffer: aligned sparse blocks load the 64-byte lines around a
-                           plane's first taps, up to 30 floats before it (never used for kept outputs) */
+                        /* a zeroed guard before each buffer: the aligned sparse blocks load whole 64-byte lines
+                           around a plane's first taps; the guard keeps such a line inside the allocation
+                           whatever the geometry (its values only ever reach ring outputs) */
                         size_t bytes = (fr_buffer_floats[b] * sizeof(float) + 63) / 64 * 64 + FR_GUARD_BYTES;
                         float *base = aligned_alloc(64, bytes);
                         if (!base) { frontier_model_destroy(m); return 0; }

@@ -122,7 +122,7 @@ final class RuntimeInt8Source {
                     }
                 }
                 /* the last rows one at a time on the same instructions. (A scalar loop of w * (xu - 128)
-                   here was miscompiled by gcc 12's vectorizer at -O2/-O3 -march=znver: wrong sums for a
+                   here was miscompiled by gcc 12's vectorizer at -O2/-O3 -march=native on Zen 5: wrong sums for a
                    layer of 5 rows over 2646 inputs, right at -O1 or -fno-tree-vectorize.) */
                 for (; r < out; r++) {
                     __m512i a0 = _mm512_setzero_si512();
