@@ -28,10 +28,12 @@ final class AsmBlock {
     private final boolean rows;
     /** Aligned blocks: NV + 1 aligned lines loaded, a tap's vectors shifted out of them ({@link #loadAligned}). */
     private final boolean aligned;
-    /** Aligned blocks: the byte offset of the lines loaded now (none: MIN_VALUE). */
+    /** Row and aligned blocks: the lane (from the block's start) of the lines loaded now (none: MIN_VALUE). */
     private int loadedBase = Integer.MIN_VALUE;
     /** Aligned blocks: where in its 64-byte line every block's first position sits (the same for all blocks). */
     private final int phase;
+    /** The first block's first position in its plane: no line may be loaded before the plane starts. */
+    private final int start;
     /** The input vectors' first register, right after the accumulators (row blocks: the unshifted row). */
     private final int firstInput;
     /** Registers the inputs take (loaded, and rotated or shifted), after firstInput; the broadcast temporaries follow. */
@@ -84,6 +86,7 @@ final class AsmBlock {
         this.rows = blocks.rows();
         this.aligned = blocks.aligned();
         this.phase = Math.floorMod(blocks.start(), 16);
+        this.start = blocks.start();
         this.vectors = blocks.vectors();
         this.inputRegisters = inputRegisters(blocks);
         // accumulators, the input vectors (and their rotation or shift), a broadcast temporary unless embedded
@@ -124,13 +127,30 @@ final class AsmBlock {
 
     /**
      * Row blocks: loads one input row per vector (aligned: a misaligned 512-bit load crosses a cache line
-     * and costs two, ~1.3 vs 0.6 cycles per FMA in a probe) and makes the unshifted row the inputs.
+     * and costs two, ~1.3 vs 0.6 cycles per FMA in a probe), unless it holds that row already, and makes the
+     * unshifted row the inputs.
      */
     void loadRow(int byteOffset) {
-        for (int v = 0; v < vectors; v++) {
-            line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", byteOffset + 64 * v, firstInput + v);
-        }
+        loadLines(Math.floorDiv(byteOffset, 4), vectors);
         inputs = firstInput;
+    }
+
+    /**
+     * Loads {@code count} aligned lines from {@code lane} (relative to the block's first position) into the
+     * input registers, unless they are the lines loaded last (then the rotations made of them are still good).
+     */
+    private void loadLines(int lane, int count) {
+        if (lane == loadedBase) {
+            return;
+        }
+        if (start + lane < 0) {
+            // the first block's loads stay inside the plane's buffer (there is no guard before it)
+            throw new IllegalStateException("aligned load " + lane + " lanes before a block at " + start);
+        }
+        for (int v = 0; v < count; v++) {
+            line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", 4 * lane + 64 * v, firstInput + v);
+        }
+        loadedBase = lane;
         rotated = 0;
     }
 
@@ -147,13 +167,7 @@ final class AsmBlock {
         int lane = phase + Math.floorDiv(byteOffset, 4);
         int base = Math.floorDiv(lane, 16) * 16;
         int m = lane - base;
-        if (base != loadedBase) {
-            for (int v = 0; v <= vectors; v++) {
-                line((kind == Kind.FLOAT ? "vmovaps" : "vmovdqa32") + " %d(%%[s]), %%%%zmm%d", 4 * (base - phase) + 64 * v, firstInput + v);
-            }
-            loadedBase = base;
-            rotated = 0;
-        }
+        loadLines(base - phase, vectors + 1);
         if (m == 0) {
             inputs = firstInput;
             return;

@@ -241,7 +241,6 @@ final class ModelEmitter {
         sb.append("\n};\n");
         sb.append(String.format(Locale.ROOT, """
                 #define FR_LAYERS %d
-                #define FR_GUARD_BYTES 256
                 struct frontier_model { float *buf[FR_BUFFERS]; };
 
                 int frontier_model_input_size(void) { return %d; }
@@ -253,21 +252,17 @@ final class ModelEmitter {
                     frontier_model *m = calloc(1, sizeof(frontier_model));
                     if (!m) return 0;
                     for (int b = 0; b < FR_BUFFERS; b++) {
-                        /* a zeroed guard before each buffer: the aligned sparse blocks load whole 64-byte lines
-                           around a plane's first taps; the guard keeps such a line inside the allocation
-                           whatever the geometry (its values only ever reach ring outputs) */
-                        size_t bytes = (fr_buffer_floats[b] * sizeof(float) + 63) / 64 * 64 + FR_GUARD_BYTES;
-                        float *base = aligned_alloc(64, bytes);
-                        if (!base) { frontier_model_destroy(m); return 0; }
-                        memset(base, 0, bytes); /* the zero rings every kernel relies on */
-                        m->buf[b] = base + FR_GUARD_BYTES / sizeof(float);
+                        size_t bytes = (fr_buffer_floats[b] * sizeof(float) + 63) / 64 * 64;
+                        m->buf[b] = aligned_alloc(64, bytes);
+                        if (!m->buf[b]) { frontier_model_destroy(m); return 0; }
+                        memset(m->buf[b], 0, bytes); /* the zero rings every kernel relies on */
                     }
                     return m;
                 }
 
                 void frontier_model_destroy(frontier_model *m) {
                     if (!m) return;
-                    for (int b = 0; b < FR_BUFFERS; b++) if (m->buf[b]) free(m->buf[b] - FR_GUARD_BYTES / sizeof(float));
+                    for (int b = 0; b < FR_BUFFERS; b++) free(m->buf[b]);
                     free(m);
                 }
 

@@ -211,19 +211,15 @@ final class SparseConvEmitter {
          * the tap's vectors at their flattened offset, or (row blocks) the tap's row once, rotated per column.
          */
         java.util.function.IntConsumer loader(AsmBlock asm, Layout li, int k, int pad) {
-            if (!rows()) {
-                java.util.function.IntUnaryOperator offset = tapOffset(li, k, pad);
-                return aligned() ? i -> asm.loadAligned(offset.applyAsInt(i)) : i -> asm.load(offset.applyAsInt(i));
-            }
-            int k2 = k * k;
-            int[] loaded = {-1};
-            return i -> {
-                int row = i / k;
-                if (row != loaded[0]) {
-                    asm.loadRow(4 * (i / k2 * li.plane() + (i % k2 / k - pad) * li.rowStride()));
-                    loaded[0] = row;
-                }
-                asm.shift(i % k - pad);
+            java.util.function.IntUnaryOperator offset = tapOffset(li, k, pad);
+            return switch (mode) {
+                case FLAT -> i -> asm.load(offset.applyAsInt(i));
+                case ALIGNED -> i -> asm.loadAligned(offset.applyAsInt(i));
+                case ROWS -> i -> {
+                    int dx = i % k - pad;
+                    asm.loadRow(offset.applyAsInt(i) - 4 * dx);
+                    asm.shift(dx);
+                };
             };
         }
 

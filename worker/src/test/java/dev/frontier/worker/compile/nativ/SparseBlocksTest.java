@@ -41,14 +41,23 @@ class SparseBlocksTest {
     void alignedBlocksTakeTheirInputsShiftedOutOfAlignedLines() {
         SparseConvEmitter.Blocks b = blocks(28, 28); // blocks start at 31 + 32 b: 15 lanes into a line
         AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, AsmBlock.channelsPerGroup(b), b);
-        asm.loadAligned(4 * -34);
-        asm.loadAligned(4 * -33);
-        asm.loadAligned(4 * -32);
-        asm.loadAligned(4 * -31);
+        asm.loadAligned(4 * 30);
+        asm.loadAligned(4 * 31);
+        asm.loadAligned(4 * 32);
+        asm.loadAligned(4 * 33);
         String text = asm.statement("s", "in", "w", "w", "o", "out", "m", "0xFFFF");
-        // lanes 15 - 34 .. 15 - 32 = -19 .. -17: the line at -32, 13 to 15 in; -16: the next line, unshifted
-        assertThat(text).contains("vmovaps -188(%[s])").contains("vmovaps -124(%[s])").contains("vmovaps -60(%[s])")
+        // lanes 15 + 30 .. 15 + 32 = 45 .. 47: the line at 32, 13 to 15 in; 48: the next line, unshifted
+        assertThat(text).contains("vmovaps 68(%[s])").contains("vmovaps 132(%[s])").contains("vmovaps 196(%[s])")
                 .contains("valignd $13,").contains("valignd $14,").contains("valignd $15,").doesNotContain("vmovups");
         assertThat(text.split("vmovaps", -1).length - 1).as("lines loaded once per line group").isEqualTo(6);
+    }
+
+    @Test
+    void noLineIsLoadedBeforeThePlane() {
+        SparseConvEmitter.Blocks b = blocks(28, 28);
+        AsmBlock asm = new AsmBlock(AsmBlock.Kind.FLOAT, AsmBlock.channelsPerGroup(b), b);
+        asm.loadAligned(4 * -31); // the first block's top-left tap of the first channel: the plane's first line
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> asm.loadAligned(4 * -32))
+                .isInstanceOf(IllegalStateException.class);
     }
 }
